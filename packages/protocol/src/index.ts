@@ -1,1 +1,11 @@
-export {}
+export * from './frames'
+export * from './errors'
+export * from './reasons'
+export * from './limits'
+export * from './actions'
+export type * from './wire'
+export type * from './sdk'
+export * from './parse'
+export * from './serialize'
+export * from './urls'
+export * from './validate'
