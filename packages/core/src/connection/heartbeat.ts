@@ -1,0 +1,74 @@
+import type { Observable } from 'rxjs'
+import { fromCallback } from 'xstate'
+import type { Clock, TimerId } from '../env'
+
+export interface HeartbeatDeps {
+  /** Any inbound frame: proof of life. */
+  activity$: Observable<unknown>
+  sendPing(): void
+  clock: Clock
+  now(): number
+}
+
+export interface HeartbeatInput {
+  pingIntervalMs: number
+  pongTimeoutMs: number
+}
+
+export type HeartbeatEvent = { type: 'heartbeat.missed' } | { type: 'heartbeat.recovered' }
+
+/**
+ * Keep-alive and liveness watchdog, invoked while connected. A ping goes out
+ * `pingIntervalMs` after the previous answer (never on an interval, so a throttled
+ * background tab does not pile pings up). When `pongTimeoutMs` passes with no frame at
+ * all — measured on the clock, not by counting timer runs — it reports
+ * `heartbeat.missed` and keeps probing; the first frame after that reports
+ * `heartbeat.recovered`.
+ */
+export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
+  fromCallback<{ type: 'noop' }, HeartbeatInput, HeartbeatEvent>(({ input, sendBack }) => {
+  const { clock, now } = deps
+  const { pingIntervalMs, pongTimeoutMs } = input
+  let lastFrameAt = now()
+  let awaitingPong = false
+  let missed = false
+  let timer: TimerId | undefined
+
+  const set = (fn: () => void, ms: number) => {
+    if (timer !== undefined) clock.clearTimeout(timer)
+    timer = clock.setTimeout(fn, ms)
+  }
+  const ping = () => {
+    awaitingPong = true
+    deps.sendPing()
+    set(check, pongTimeoutMs)
+  }
+  const check = () => {
+    const silentFor = now() - lastFrameAt
+    if (silentFor < pongTimeoutMs) {
+      set(check, pongTimeoutMs - silentFor)
+      return
+    }
+    if (!missed) {
+      missed = true
+      sendBack({ type: 'heartbeat.missed' })
+    }
+    ping()
+  }
+  const subscription = deps.activity$.subscribe(() => {
+    lastFrameAt = now()
+    if (missed) {
+      missed = false
+      sendBack({ type: 'heartbeat.recovered' })
+    }
+    if (awaitingPong) {
+      awaitingPong = false
+      set(ping, pingIntervalMs)
+    }
+  })
+  set(ping, pingIntervalMs)
+  return () => {
+    subscription.unsubscribe()
+    if (timer !== undefined) clock.clearTimeout(timer)
+  }
+})

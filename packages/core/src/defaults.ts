@@ -1,0 +1,48 @@
+import { LIMITS } from '@rapport/protocol'
+
+/** Timings and retry figures of the connection; every one can be overridden. */
+export interface ConnectionPolicy {
+  /** Socket open must complete within this. */
+  connectTimeoutMs: number
+  /** `login` must be answered within this (protocol figure). */
+  loginTimeoutMs: number
+  /** A `ping` this long after the last answer (protocol: every 15 s). */
+  pingIntervalMs: number
+  /** No frame this long after a ping: the connection is unstable. */
+  pongTimeoutMs: number
+  /** Unstable this long with no frame at all: the socket is replaced. */
+  unstableGraceMs: number
+  retry: RetryPolicy
+}
+
+export interface RetryPolicy {
+  baseDelayMs: number
+  /** First delay after reasons that ask for a slower retry (e.g. `service_temporarily_unavailable`). */
+  slowBaseDelayMs: number
+  maxDelayMs: number
+  /** Two connection attempts never start closer than this. */
+  minIntervalMs: number
+  /** Reconnection attempts before pausing with `connection_lost`; `Infinity` never gives up. */
+  maxAttempts: number
+}
+
+export const DEFAULTS: ConnectionPolicy = {
+  connectTimeoutMs: 10_000,
+  loginTimeoutMs: LIMITS.loginTimeoutMs,
+  pingIntervalMs: LIMITS.pingIntervalMs,
+  pongTimeoutMs: 5_000,
+  unstableGraceMs: 15_000,
+  retry: {
+    baseDelayMs: 1_000,
+    slowBaseDelayMs: 5_000,
+    maxDelayMs: 30_000,
+    minIntervalMs: 1_000,
+    maxAttempts: Number.POSITIVE_INFINITY,
+  },
+}
+
+export const resolvePolicy = (overrides: Partial<Omit<ConnectionPolicy, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): ConnectionPolicy => ({
+  ...DEFAULTS,
+  ...overrides,
+  retry: { ...DEFAULTS.retry, ...overrides.retry },
+})

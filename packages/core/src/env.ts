@@ -1,0 +1,127 @@
+/**
+ * Everything the core touches outside itself: time, randomness, sockets, HTTP,
+ * storage and the browser's network/visibility signals. The defaults below are the
+ * only place the core reads `window`, `document` or `navigator`; tests inject a
+ * FakeEnv from `@rapport/testing`.
+ */
+import WebSocketImpl from 'isomorphic-ws'
+
+export type TimerId = unknown
+
+/** The clock shape XState's `createActor({ clock })` expects. */
+export interface Clock {
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId
+  clearTimeout(id: TimerId): void
+}
+
+/** The part of the WebSocket interface the core uses. */
+export interface SocketLike {
+  readonly readyState: number
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: unknown) => void) | null
+  onclose: ((event: { code?: number; reason?: string }) => void) | null
+  onerror: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE'
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  /** Send cookies (the token endpoint's identity cookies). */
+  credentials?: boolean
+}
+
+export interface HttpResponse {
+  status: number
+  body: string
+}
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+export interface Env {
+  readonly clock: Clock
+  now(): number
+  random(): number
+  createSocket(url: string): SocketLike
+  http(request: HttpRequest): Promise<HttpResponse>
+  readonly storage: KeyValueStorage
+  /** Subscribes to online/offline and visible/hidden signals; returns an unsubscribe. */
+  watchSignals(listener: (signal: 'online' | 'offline' | 'visible' | 'hidden') => void): () => void
+  isVisible(): boolean
+}
+
+export const createMemoryStorage = (): KeyValueStorage => {
+  const map = new Map<string, string>()
+  return {
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => void map.set(key, value),
+    removeItem: (key) => void map.delete(key),
+  }
+}
+
+interface BrowserLike {
+  addEventListener(type: string, fn: () => void): void
+  removeEventListener(type: string, fn: () => void): void
+}
+
+const browserStorage = (): KeyValueStorage => {
+  try {
+    const storage = (globalThis as { localStorage?: KeyValueStorage }).localStorage
+    if (storage) {
+      const probe = '@@rapport_probe'
+      storage.setItem(probe, '1')
+      storage.removeItem(probe)
+      return storage
+    }
+  } catch {
+    // storage disabled (private mode, sandboxed iframe): fall back to memory
+  }
+  return createMemoryStorage()
+}
+
+/** Real time, real sockets (isomorphic-ws: the browser's WebSocket, or `ws` in Node). */
+export const createDefaultEnv = (): Env => {
+  const win = (globalThis as { window?: BrowserLike }).window
+  const doc = (globalThis as { document?: BrowserLike & { visibilityState?: string } }).document
+  return {
+    clock: {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
+    },
+    now: () => Date.now(),
+    random: () => Math.random(),
+    createSocket: (url) => new WebSocketImpl(url) as unknown as SocketLike,
+    http: async ({ method, url, headers, body, credentials }) => {
+      const response = await fetch(url, {
+        method,
+        ...(headers && { headers }),
+        ...(body !== undefined && { body }),
+        credentials: credentials ? 'include' : 'omit',
+      })
+      return { status: response.status, body: await response.text() }
+    },
+    storage: browserStorage(),
+    watchSignals: (listener) => {
+      if (!win) return () => {}
+      const online = () => listener('online')
+      const offline = () => listener('offline')
+      const visibility = () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible')
+      win.addEventListener('online', online)
+      win.addEventListener('offline', offline)
+      doc?.addEventListener('visibilitychange', visibility)
+      return () => {
+        win.removeEventListener('online', online)
+        win.removeEventListener('offline', offline)
+        doc?.removeEventListener('visibilitychange', visibility)
+      }
+    },
+    isVisible: () => doc?.visibilityState !== 'hidden',
+  }
+}

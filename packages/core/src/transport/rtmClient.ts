@@ -1,0 +1,181 @@
+import { Subject, type Observable, type Subscription } from 'rxjs'
+import {
+  type ErrorCode,
+  INDIRECT_ACTIONS,
+  LIMITS,
+  type PushFrame,
+  type ServerFrame,
+  createRequestId,
+  decodeServerFrame,
+  encodeFrame,
+  isIndirectAction,
+  readWireError,
+} from '@rapport/protocol'
+import { ChatError } from '../chatError'
+import type { Clock, TimerId } from '../env'
+import type { Transport } from './transport'
+
+export interface RtmClientOptions {
+  clock: Clock
+  random: () => number
+  /** A request without an answer after this long fails with `REQUEST_TIMEOUT`. */
+  requestTimeoutMs?: number
+  /** Requests in flight at once; more wait in a local queue (the server allows 10). */
+  pendingLimit?: number
+  /** Requests allowed to wait in the queue before `PENDING_REQUESTS_LIMIT_REACHED`. */
+  queueLimit?: number
+  /** For indirect actions: how long to wait for the push after a successful response. */
+  indirectGraceMs?: number
+}
+
+/** What settles a request: its response, or (start_chat, resume_chat, send_event) its push. */
+export type RtmResult = { via: 'response'; payload: unknown } | { via: 'push'; payload: unknown; push: PushFrame }
+
+interface Pending {
+  id: string
+  action: string
+  frame: string
+  timeoutMs: number
+  timer?: TimerId
+  graceTimer?: TimerId
+  responsePayload?: unknown
+  resolve(result: RtmResult): void
+  reject(error: ChatError): void
+}
+
+/**
+ * Request/response correlation over the frame stream (customer-rtm §3.4). Every
+ * request settles: with its answer, with `REQUEST_TIMEOUT`, or with the code given to
+ * `failAll` (`CONNECTION_LOST` when the socket goes, `SDK_DESTROYED` on destroy).
+ */
+export class RtmClient {
+  /** Decoded frames, all of them. */
+  readonly frames$: Observable<ServerFrame>
+  /** Pushes, less those that answered one of this client's indirect requests. */
+  readonly pushes$: Observable<PushFrame>
+  private readonly framesSubject = new Subject<ServerFrame>()
+  private readonly pushesSubject = new Subject<PushFrame>()
+  private readonly inFlight = new Map<string, Pending>()
+  private readonly queue: Pending[] = []
+  private readonly subscription: Subscription
+  private readonly options: Required<RtmClientOptions>
+
+  constructor(
+    private readonly transport: Transport,
+    options: RtmClientOptions,
+  ) {
+    this.options = {
+      requestTimeoutMs: LIMITS.clientRequestTimeoutMs,
+      pendingLimit: LIMITS.pendingRequests,
+      queueLimit: 100,
+      indirectGraceMs: 2_000,
+      ...options,
+    }
+    this.frames$ = this.framesSubject.asObservable()
+    this.pushes$ = this.pushesSubject.asObservable()
+    this.subscription = transport.messages$.subscribe((text) => this.onMessage(text))
+    this.subscription.add(transport.detached$.subscribe(() => this.failAll('CONNECTION_LOST')))
+  }
+
+  get pendingCount(): number {
+    return this.inFlight.size + this.queue.length
+  }
+
+  request(action: string, payload: object = {}, options: { timeoutMs?: number } = {}): Promise<RtmResult> {
+    return new Promise<RtmResult>((resolve, reject) => {
+      if (!this.transport.attached) {
+        reject(new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`))
+        return
+      }
+      if (this.queue.length >= this.options.queueLimit) {
+        reject(new ChatError('PENDING_REQUESTS_LIMIT_REACHED', 'Too many requests waiting for an answer'))
+        return
+      }
+      let id = createRequestId(this.options.random)
+      while (this.inFlight.has(id) || this.queue.some((p) => p.id === id)) id = createRequestId(this.options.random)
+      const pending: Pending = {
+        id,
+        action,
+        frame: encodeFrame({ request_id: id, action, payload }),
+        timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs,
+        resolve,
+        reject,
+      }
+      this.queue.push(pending)
+      this.pump()
+    })
+  }
+
+  /** Rejects every request in flight or queued with `code`. */
+  failAll(code: ErrorCode, message?: string): void {
+    const all = [...this.inFlight.values(), ...this.queue.splice(0)]
+    this.inFlight.clear()
+    for (const pending of all) {
+      this.clearTimers(pending)
+      pending.reject(new ChatError(code, message ?? `Request "${pending.action}" failed: ${code}`))
+    }
+  }
+
+  dispose(code: ErrorCode = 'SDK_DESTROYED'): void {
+    this.failAll(code)
+    this.subscription.unsubscribe()
+    this.framesSubject.complete()
+    this.pushesSubject.complete()
+  }
+
+  private pump(): void {
+    while (this.inFlight.size < this.options.pendingLimit && this.queue.length > 0) {
+      const pending = this.queue.shift() as Pending
+      if (!this.transport.send(pending.frame)) {
+        pending.reject(new ChatError('NO_CONNECTION', `Cannot send "${pending.action}": not connected`))
+        continue
+      }
+      this.inFlight.set(pending.id, pending)
+      pending.timer = this.options.clock.setTimeout(() => {
+        this.settle(pending.id)?.reject(new ChatError('REQUEST_TIMEOUT', `No answer to "${pending.action}"`))
+      }, pending.timeoutMs)
+    }
+  }
+
+  private settle(id: string): Pending | undefined {
+    const pending = this.inFlight.get(id)
+    if (!pending) return undefined
+    this.inFlight.delete(id)
+    this.clearTimers(pending)
+    queueMicrotask(() => this.pump())
+    return pending
+  }
+
+  private clearTimers(pending: Pending): void {
+    if (pending.timer !== undefined) this.options.clock.clearTimeout(pending.timer)
+    if (pending.graceTimer !== undefined) this.options.clock.clearTimeout(pending.graceTimer)
+  }
+
+  private onMessage(text: string): void {
+    const frame = decodeServerFrame(text)
+    if (!frame) return
+    this.framesSubject.next(frame)
+    const id = frame.request_id
+    const pending = id === undefined ? undefined : this.inFlight.get(id)
+    if (frame.type === 'response') {
+      if (!pending || pending.action !== frame.action) return
+      if (!frame.success) {
+        this.settle(pending.id)?.reject(ChatError.fromWire(readWireError(frame.payload)))
+      } else if (isIndirectAction(pending.action)) {
+        // the push carrying our request id settles it; fall back to the response after a grace period
+        pending.responsePayload = frame.payload
+        pending.graceTimer = this.options.clock.setTimeout(() => {
+          this.settle(pending.id)?.resolve({ via: 'response', payload: frame.payload })
+        }, this.options.indirectGraceMs)
+      } else {
+        this.settle(pending.id)?.resolve({ via: 'response', payload: frame.payload })
+      }
+      return
+    }
+    if (pending && isIndirectAction(pending.action) && INDIRECT_ACTIONS[pending.action] === frame.action) {
+      this.settle(pending.id)?.resolve({ via: 'push', payload: frame.payload, push: frame })
+      return
+    }
+    this.pushesSubject.next(frame)
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * The SDK's events: names and payload types (seed 003 "Events", sdk-mapping §9), and
+ * `parsePush`, which turns one wire push into the SDK events it stands for.
+ */
+import { parseChat, parseChatUser, parseEvent, parseGreeting, parseQueue, parseSessionFields } from './parse'
+import type * as S from './sdk'
+import type * as W from './wire'
+
+export interface UserAddedToChatPayload {
+  chatId: string
+  user: S.ChatUser
+  present: boolean
+}
+
+export interface ChatTransferredPayload {
+  chatId: string
+  threadId?: string
+  transferredTo: { agentIds?: string[]; groupIds?: number[] }
+  queue: S.Queue | null
+  reason: string
+  requesterId?: string
+}
+
+export interface CustomerUpdatedPayload {
+  id: string
+  name?: string
+  email?: string
+  avatar?: string
+  sessionFields?: S.SessionFields
+  /** The documentation's name for `sessionFields`. */
+  fields?: S.SessionFields
+}
+
+export interface DisconnectedPayload {
+  reason: string
+  data?: Record<string, unknown>
+}
+
+/** Every SDK event with its payload type. */
+export interface CustomerEventMap {
+  availability_updated: { availability: S.Availability }
+  chat_deactivated: { chatId: string }
+  chat_properties_deleted: { chatId: string; properties: S.PropertyNames }
+  chat_properties_updated: { chatId: string; properties: S.Properties }
+  chat_transferred: ChatTransferredPayload
+  connected: S.ConnectedPayload
+  connection_recovered: void
+  connection_unstable: void
+  customer_id: string
+  identity_changed: { previousId: string; newId: string }
+  customer_updated: CustomerUpdatedPayload
+  disconnected: DisconnectedPayload
+  event_deleted: { chatId: string; threadId: string; eventId: string }
+  event_properties_deleted: { chatId: string; threadId: string; eventId: string; properties: S.PropertyNames }
+  event_properties_updated: { chatId: string; threadId: string; eventId: string; properties: S.Properties }
+  event_updated: { chatId: string; threadId: string; event: S.ChatEvent | null }
+  events_marked_as_seen: { chatId: string; userId: string; seenUpTo: string }
+  greeting_accepted: { uniqueId: string }
+  greeting_canceled: { uniqueId: string }
+  incoming_chat: { chat: S.Chat }
+  incoming_event: { chatId: string; event: S.ChatEvent }
+  incoming_greeting: S.Greeting
+  incoming_multicast: { author_id?: string; content: unknown; type?: string }
+  incoming_rich_message_postback: {
+    userId: string
+    chatId: string
+    threadId: string
+    eventId: string
+    postback: { id: string; toggled: boolean; button_type?: string; button_value?: string; ecommerce?: Record<string, unknown> }
+  }
+  incoming_typing_indicator: { chatId: string; typingIndicator: { authorId: string; isTyping: boolean } }
+  incoming_thinking_indicator: {
+    chatId: string
+    threadId: string
+    authorId: string
+    sentAt: string
+    customId?: string
+    title?: string
+    description?: string
+  }
+  incoming_welcome_message: { id: string; event: S.ChatEvent | null }
+  incoming_event_preview: { chatId: string; threadId: string; event: S.ChatEvent | null }
+  queue_position_updated: { chatId: string; threadId: string; queue: { position: number; waitTime: number } }
+  thread_properties_deleted: { chatId: string; threadId: string; properties: S.PropertyNames }
+  thread_properties_updated: { chatId: string; threadId: string; properties: S.Properties }
+  user_added_to_chat: UserAddedToChatPayload
+  user_data: S.ChatUser
+  user_removed_from_chat: { chatId: string; userId: string; reason?: string }
+}
+
+export type CustomerEventName = keyof CustomerEventMap
+
+/** One SDK event as a tagged value, the element type of the core's `events$`. */
+export type CustomerEvent = { [K in CustomerEventName]: { type: K; payload: CustomerEventMap[K] } }[CustomerEventName]
+
+/** Extra information a push carries that no event exposes but the state needs. */
+export type PushEffect =
+  | { type: 'customer_side_storage_updated'; storage: Record<string, string> }
+  | { type: 'thread_of_event'; chatId: string; threadId: string }
+
+const ev = <K extends CustomerEventName>(type: K, payload: CustomerEventMap[K]): CustomerEvent =>
+  ({ type, payload }) as CustomerEvent
+
+/** The user as `user_data` carries it: without `present` (sdk-mapping §9). */
+const userData = (user: S.ChatUser): CustomerEvent => {
+  const { present: _present, ...rest } = user
+  return ev('user_data', rest as S.ChatUser)
+}
+
+type P = Record<string, unknown>
+
+/**
+ * Maps a wire push to the SDK events it stands for, in order. Returns `[]` for pushes
+ * that produce no event (unknown ones, unparseable events, `customer_disconnected`,
+ * which the connection machine handles).
+ */
+export const parsePush = (action: string, payload: unknown): CustomerEvent[] => {
+  const p = payload as P
+  switch (action) {
+    case 'incoming_chat': {
+      const chat = parseChat((p as unknown as W.WireIncomingChatPush).chat)
+      return [...chat.users.map(userData), ev('incoming_chat', { chat })]
+    }
+    case 'incoming_event': {
+      const push = p as unknown as W.WireIncomingEventPush
+      const event = parseEvent(push.event, push.thread_id)
+      return event ? [ev('incoming_event', { chatId: push.chat_id, event })] : []
+    }
+    case 'chat_deactivated':
+      return [ev('chat_deactivated', { chatId: String(p.chat_id) })]
+    case 'user_added_to_chat': {
+      const push = p as unknown as W.WireUserAddedToChatPush
+      const user = parseChatUser(push.user)
+      return [userData(user), ev('user_added_to_chat', { chatId: push.chat_id, user, present: user.present })]
+    }
+    case 'user_removed_from_chat': {
+      const push = p as unknown as W.WireUserRemovedFromChatPush
+      return [ev('user_removed_from_chat', { chatId: push.chat_id, userId: push.user_id, ...(push.reason !== undefined && { reason: push.reason }) })]
+    }
+    case 'chat_transferred': {
+      const to = (p.transferred_to ?? {}) as { agent_ids?: string[]; group_ids?: number[] }
+      return [
+        ev('chat_transferred', {
+          chatId: String(p.chat_id),
+          ...(typeof p.thread_id === 'string' && { threadId: p.thread_id }),
+          transferredTo: {
+            ...(to.agent_ids !== undefined && { agentIds: to.agent_ids }),
+            ...(to.group_ids !== undefined && { groupIds: to.group_ids }),
+          },
+          queue: parseQueue(p.queue as W.WireQueue | undefined),
+          reason: String(p.reason),
+          ...(p.reason === 'manual' && typeof p.requester_id === 'string' && { requesterId: p.requester_id }),
+        }),
+      ]
+    }
+    case 'chat_properties_updated':
+      return [ev('chat_properties_updated', { chatId: String(p.chat_id), properties: p.properties as S.Properties })]
+    case 'chat_properties_deleted':
+      return [ev('chat_properties_deleted', { chatId: String(p.chat_id), properties: p.properties as S.PropertyNames })]
+    case 'thread_properties_updated': {
+      const properties = p.properties as S.Properties
+      const base = { chatId: String(p.chat_id), threadId: String(p.thread_id) }
+      const lc2 = properties.lc2 as { queue_pos?: number; queue_waiting_time?: number } | undefined
+      const legacyQueue =
+        lc2?.queue_pos !== undefined
+          ? [ev('queue_position_updated', { ...base, queue: { position: lc2.queue_pos, waitTime: lc2.queue_waiting_time ?? 0 } })]
+          : []
+      return [...legacyQueue, ev('thread_properties_updated', { ...base, properties })]
+    }
+    case 'thread_properties_deleted':
+      return [ev('thread_properties_deleted', { chatId: String(p.chat_id), threadId: String(p.thread_id), properties: p.properties as S.PropertyNames })]
+    case 'event_properties_updated':
+    case 'event_properties_deleted':
+      return [
+        ev(action, {
+          chatId: String(p.chat_id),
+          threadId: String(p.thread_id),
+          eventId: String(p.event_id),
+          properties: p.properties as S.Properties & S.PropertyNames,
+        }),
+      ]
+    case 'event_updated': {
+      const push = p as unknown as W.WireIncomingEventPush
+      return [ev('event_updated', { chatId: push.chat_id, threadId: push.thread_id, event: parseEvent(push.event, push.thread_id) })]
+    }
+    case 'event_deleted':
+      return [ev('event_deleted', { chatId: String(p.chat_id), threadId: String(p.thread_id), eventId: String(p.event_id) })]
+    case 'events_marked_as_seen':
+      return [ev('events_marked_as_seen', { chatId: String(p.chat_id), userId: String(p.user_id), seenUpTo: String(p.seen_up_to) })]
+    case 'incoming_greeting':
+      return [ev('incoming_greeting', parseGreeting(p as unknown as W.WireGreeting))]
+    case 'greeting_accepted':
+    case 'greeting_canceled':
+      return [ev(action, { uniqueId: String(p.unique_id) })]
+    case 'incoming_rich_message_postback':
+      return [
+        ev('incoming_rich_message_postback', {
+          userId: String(p.user_id),
+          chatId: String(p.chat_id),
+          threadId: String(p.thread_id),
+          eventId: String(p.event_id),
+          postback: p.postback as CustomerEventMap['incoming_rich_message_postback']['postback'],
+        }),
+      ]
+    case 'incoming_typing_indicator': {
+      const t = (p.typing_indicator ?? {}) as { author_id?: string; is_typing?: boolean }
+      return [ev('incoming_typing_indicator', { chatId: String(p.chat_id), typingIndicator: { authorId: String(t.author_id), isTyping: Boolean(t.is_typing) } })]
+    }
+    case 'incoming_thinking_indicator':
+      return [
+        ev('incoming_thinking_indicator', {
+          chatId: String(p.chat_id),
+          threadId: String(p.thread_id),
+          authorId: String(p.author_id),
+          sentAt: String(p.sent_at),
+          ...(typeof p.custom_id === 'string' && { customId: p.custom_id }),
+          ...(typeof p.title === 'string' && { title: p.title }),
+          ...(typeof p.description === 'string' && { description: p.description }),
+        }),
+      ]
+    case 'incoming_welcome_message':
+      return [ev('incoming_welcome_message', { id: String(p.id), event: parseEvent(p.event as W.WireEvent, null) })]
+    case 'incoming_event_preview': {
+      const threadId = String(p.thread_id)
+      const event = parseEvent({ id: '', ...(p.event as object) } as W.WireEvent, threadId)
+      return [ev('incoming_event_preview', { chatId: String(p.chat_id), threadId, event })]
+    }
+    case 'queue_position_updated': {
+      const q = (p.queue ?? {}) as { position?: number; wait_time?: number }
+      return [
+        ev('queue_position_updated', {
+          chatId: String(p.chat_id),
+          threadId: String(p.thread_id),
+          queue: { position: q.position ?? 0, waitTime: q.wait_time ?? 0 },
+        }),
+      ]
+    }
+    case 'customer_updated': {
+      const c = p as unknown as W.WireCustomer
+      const sessionFields = c.session_fields !== undefined ? parseSessionFields(c.session_fields) : undefined
+      return [
+        ev('customer_updated', {
+          id: c.id,
+          ...(c.name !== undefined && { name: c.name }),
+          ...(c.email !== undefined && { email: c.email }),
+          ...(c.avatar !== undefined && { avatar: c.avatar }),
+          ...(sessionFields && { sessionFields, fields: sessionFields }),
+        }),
+      ]
+    }
+    case 'groups_status_updated': {
+      const first = (p.groups as Array<{ status?: string }> | undefined)?.[0]
+      return [ev('availability_updated', { availability: first?.status === 'offline' ? 'offline' : 'online' })]
+    }
+    case 'incoming_multicast':
+      return [ev('incoming_multicast', p as CustomerEventMap['incoming_multicast'])]
+    default:
+      return []
+  }
+}
