@@ -1,1 +1,2 @@
-export {}
+export * from './arbitraries'
+export * from './fakeEnv'

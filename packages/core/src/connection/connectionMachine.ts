@@ -315,11 +315,21 @@ export type ConnectionMachine = typeof connectionMachine
 /** The app-facing status of a snapshot of the machine. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'destroyed'
 
-export const statusOf = (snapshot: { matches(state: string): boolean }): ConnectionStatus => {
-  if (snapshot.matches('destroyed')) return 'destroyed'
-  if (snapshot.matches('paused')) return 'paused'
-  if (snapshot.matches('idle') || snapshot.matches('boot')) return 'idle'
-  if (snapshot.matches({ session: 'connected' } as never)) return 'connected'
-  if (snapshot.matches('reconnecting') || snapshot.matches('ending')) return 'reconnecting'
-  return 'connecting'
+export const statusOf = (snapshot: { value: unknown }): ConnectionStatus => {
+  const value = snapshot.value
+  if (typeof value === 'object' && value !== null) {
+    const session = (value as { session?: unknown }).session
+    return typeof session === 'object' && session !== null && 'connected' in session ? 'connected' : 'connecting'
+  }
+  switch (value) {
+    case 'destroyed':
+    case 'paused':
+    case 'reconnecting':
+    case 'connecting':
+      return value
+    case 'ending':
+      return 'reconnecting'
+    default:
+      return 'idle'
+  }
 }

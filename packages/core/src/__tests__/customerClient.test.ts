@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { nextEvent } from '../customerClient'
+import { completeLogin, flush, setup } from './helpers'
+
+describe('customer client over a fake socket', () => {
+  it('fetches a token, opens the socket, logs in and emits connected', async () => {
+    const { env, client } = setup()
+    const connected = nextEvent(client, 'connected')
+    const customerId = nextEvent(client, 'customer_id')
+    const socket = await completeLogin(env)
+    expect(socket.url).toBe('wss://api.livechatinc.com/v3.6/customer/rtm/ws?organization_id=org')
+    const login = socket.lastSent('login')
+    expect(login?.payload).toMatchObject({ token: 'Bearer dal:test', customer: {}, is_mobile: false })
+    expect((login?.payload?.pushes as Record<string, string[]>)['3.6']).toContain('incoming_event')
+    expect(await customerId).toBe('customer-1')
+    expect((await connected).customer.id).toBe('customer-1')
+    expect(client.status).toBe('connected')
+    expect(client.getState().connection.status).toBe('connected')
+    client.destroy()
+  })
+
+  it('rejects requests with NO_CONNECTION before login and SDK_DESTROYED after destroy', async () => {
+    const { client } = setup({ autoConnect: false })
+    await expect(client.getCustomer()).rejects.toMatchObject({ code: 'NO_CONNECTION' })
+    client.destroy()
+    await expect(client.getCustomer()).rejects.toMatchObject({ code: 'SDK_DESTROYED' })
+  })
+
+  it('sendEvent resolves from the push carrying its request id, and the push is not emitted', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    const seen: string[] = []
+    client.on('incoming_event', ({ event }) => seen.push(event.id))
+    const sending = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'hi' } })
+    await flush()
+    const request = socket.lastSent('send_event')
+    expect(request?.payload).toEqual({ chat_id: 'C1', event: { type: 'message', text: 'hi' } })
+    socket.receive({ request_id: request?.request_id, action: 'send_event', type: 'response', success: true, payload: { event_id: 'E1' } })
+    socket.receive({
+      request_id: request?.request_id,
+      action: 'incoming_event',
+      type: 'push',
+      payload: { chat_id: 'C1', thread_id: 'T1', event: { id: 'E1', type: 'message', text: 'hi', author_id: 'customer-1', created_at: '2026-01-01T00:00:00.000001Z' } },
+    })
+    const event = await sending
+    expect(event).toMatchObject({ id: 'E1', type: 'message', text: 'hi', threadId: 'T1', authorId: 'customer-1' })
+    expect(seen).toEqual([])
+    expect(client.getState().threads.T1?.eventIds).toEqual(['E1'])
+    client.destroy()
+  })
+
+  it('rejects a message over 16 KB with VALIDATION and sends nothing', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    const before = socket.sent.length
+    await expect(client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'x'.repeat(16 * 1024 + 1) } })).rejects.toMatchObject({ code: 'VALIDATION' })
+    expect(socket.sent.length).toBe(before)
+    client.destroy()
+  })
+
+  it('fails in-flight requests with CONNECTION_LOST when the socket drops, then reconnects', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    const pending = client.getCustomer()
+    await flush()
+    const disconnected = nextEvent(client, 'disconnected')
+    socket.drop()
+    await expect(pending).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
+    expect(await disconnected).toEqual({ reason: 'connection_lost' })
+    expect(client.status).toBe('reconnecting')
+    env.clock.advance(1_000)
+    await completeLogin(env)
+    expect(env.sockets.length).toBe(2)
+    expect(client.status).toBe('connected')
+    client.destroy()
+  })
+})

@@ -1,0 +1,513 @@
+import {
+  type Chat,
+  type ChatEvent,
+  type ConnectedPayload,
+  type Customer,
+  type CustomerEvent,
+  type CustomerEventMap,
+  type CustomerEventName,
+  type ListChatsResult,
+  type ListThreadsResult,
+  LIMITS,
+  type LoginChat,
+  type OutgoingEvent,
+  type Region,
+  type ResumeChatParams,
+  type StartChatParams,
+  type SuccessResult,
+  type WireChat,
+  type WireCustomer,
+  type WireIncomingChatPush,
+  type WireIncomingEventPush,
+  type WireListChatsResponse,
+  type WireListThreadsResponse,
+  type WireLoginRequest,
+  type WireLoginResponse,
+  buildStartChatPayload,
+  customerPushSubscription,
+  customerRtmUrl,
+  isObject,
+  parseChat,
+  parseCustomer,
+  parseEvent,
+  parseListChats,
+  parseListThreads,
+  parseLogin,
+  parsePush,
+  requireStrings,
+  resolveEndpoints,
+  serializeOutgoingEvent,
+  serializeSessionFields,
+  validateOutgoingEvent,
+} from '@rapport/protocol'
+import { Observable, Subject, filter, firstValueFrom, map } from 'rxjs'
+import { type Actor, createActor, fromCallback, fromPromise } from 'xstate'
+import { type CustomerAuth, createCookieAuth } from './auth/customerAuth'
+import { ChatError } from './chatError'
+import {
+  type ConnectionEmitted,
+  type ConnectionStatus,
+  type SocketEvent,
+  type TokenOutput,
+  connectionMachine,
+  statusOf,
+} from './connection/connectionMachine'
+import { createHeartbeatLogic } from './connection/heartbeat'
+import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
+import { type Env, createDefaultEnv } from './env'
+import type { ExternalStore } from './externalStore'
+import type { ChatState } from './state/chatReducer'
+import { type ChatStore, createChatStore } from './state/chatStore'
+import { type RtmResult, RtmClient } from './transport/rtmClient'
+import { Transport } from './transport/transport'
+
+export const SDK_VERSION = '0.1.0'
+
+export interface CustomerData {
+  name?: string
+  email?: string
+  avatar?: string
+  sessionFields?: Record<string, string>
+}
+
+export interface CustomerClientConfig {
+  organizationId: string
+  clientId: string
+  autoConnect?: boolean
+  groupId?: number
+  uniqueGroups?: boolean
+  region?: Region
+  /** `production` (default), `labs`, `staging`: the platform environment. */
+  env?: string
+  /** Origin of a server speaking the Customer Chat API instead of the platform (e.g. the local server). */
+  serverUrl?: string
+  redirectUri?: string
+  customerDataProvider?: () => CustomerData
+  identityProvider?: () => CustomerAuth
+  page?: { url?: string; title?: string }
+  referrer?: string
+  tabId?: string
+  /** Connection timings and retry figures. */
+  connection?: Partial<Omit<ConnectionPolicy, 'retry'>> & { retry?: Partial<RetryPolicy> }
+  /** I/O: time, sockets, HTTP, storage. Defaults to the real ones. */
+  environment?: Env
+}
+
+export interface CustomerClient extends ExternalStore<ChatState> {
+  readonly auth: CustomerAuth
+  /** Every SDK event, typed. */
+  readonly events$: Observable<CustomerEvent>
+  /** The chat state: the current value first, then each change. */
+  readonly state$: Observable<ChatState>
+  readonly store: ChatStore
+  readonly status: ConnectionStatus
+  getState(): ChatState
+  /** Resolves once the connection is in `status` (at once if it already is). */
+  whenStatus(status: ConnectionStatus): Promise<void>
+  on<K extends CustomerEventName>(name: K, listener: (payload: CustomerEventMap[K]) => void): () => void
+  connect(): void
+  disconnect(): void
+  destroy(): void
+  startChat(params?: StartChatParams): Promise<{ chat: Chat }>
+  resumeChat(params: ResumeChatParams): Promise<{ chat: Chat }>
+  sendEvent(params: { chatId: string; event: OutgoingEvent; attachToLastThread?: boolean }): Promise<ChatEvent>
+  getChat(params: { chatId: string; threadId?: string }): Promise<Chat>
+  listChats(params?: { pageId?: string; limit?: number }): Promise<ListChatsResult>
+  listThreads(params: { chatId: string; pageId?: string; sortOrder?: 'asc' | 'desc'; limit?: number; minEventsCount?: number }): Promise<ListThreadsResult>
+  getCustomer(): Promise<Customer>
+  deactivateChat(params: { id: string }): Promise<SuccessResult>
+  markEventsAsSeen(params: { chatId: string; seenUpTo: string }): Promise<SuccessResult>
+  /** Sends any customer action as is; the answer's payload is returned raw. */
+  request(action: string, payload?: object): Promise<unknown>
+}
+
+const OK: SuccessResult = Object.freeze({ success: true })
+
+const validation = (message: string | null): void => {
+  if (message !== null) throw new ChatError('VALIDATION', message)
+}
+
+/**
+ * The customer engine: owns the connection machine, the RTM client and the chat store,
+ * and exposes the documented methods as promises. Adapters wrap it; they add no logic.
+ */
+export const createCustomerClient = (config: CustomerClientConfig): CustomerClient => {
+  if (typeof config.organizationId !== 'string' || config.organizationId.length === 0)
+    throw new ChatError('VALIDATION', '`organizationId` must be a non-empty string')
+  if (typeof config.clientId !== 'string' || config.clientId.length === 0)
+    throw new ChatError('VALIDATION', '`clientId` must be a non-empty string')
+
+  const env = config.environment ?? createDefaultEnv()
+  const policy = resolvePolicy(config.connection)
+  const endpoints = (region?: string) =>
+    resolveEndpoints({
+      organizationId: config.organizationId,
+      ...(region !== undefined && { region }),
+      ...(config.env !== undefined && { env: config.env }),
+      ...(config.serverUrl !== undefined && { serverUrl: config.serverUrl }),
+    })
+  const auth =
+    config.identityProvider?.() ??
+    createCookieAuth(env, {
+      organizationId: config.organizationId,
+      clientId: config.clientId,
+      endpoints: endpoints(config.region),
+      ...(config.uniqueGroups !== undefined && { uniqueGroups: config.uniqueGroups }),
+      ...(config.groupId !== undefined && { groupId: config.groupId }),
+      ...(config.redirectUri !== undefined && { redirectUri: config.redirectUri }),
+    })
+  const sideStorageKey = `side_storage_${config.organizationId}${config.uniqueGroups ? `:${config.groupId ?? 0}` : ''}`
+
+  const transport = new Transport()
+  const rtm = new RtmClient(transport, { clock: env.clock, random: () => env.random() })
+  const store = createChatStore()
+  const eventsSubject = new Subject<CustomerEvent>()
+  const disposers = new Set<() => void>()
+  let page = config.page ? { ...config.page } : undefined
+  let destroyed = false
+
+  const emit = (events: CustomerEvent[]): void => {
+    if (events.length === 0) return
+    store.dispatch(events)
+    for (const event of events) eventsSubject.next(event)
+  }
+
+  const readSideStorage = (): Record<string, string> => {
+    try {
+      const raw = env.storage.getItem(sideStorageKey)
+      const value: unknown = raw ? JSON.parse(raw) : {}
+      return isObject(value) ? (value as Record<string, string>) : {}
+    } catch {
+      return {}
+    }
+  }
+
+  const loginPayload = (token: string): WireLoginRequest => {
+    const data = config.customerDataProvider?.()
+    return {
+      token,
+      customer: data
+        ? {
+            ...(data.name !== undefined && { name: data.name }),
+            ...(data.email !== undefined && { email: data.email }),
+            ...(data.avatar !== undefined && { avatar: data.avatar }),
+            ...(data.sessionFields !== undefined && { session_fields: serializeSessionFields(data.sessionFields) }),
+          }
+        : {},
+      customer_side_storage: readSideStorage(),
+      is_mobile: false,
+      application: { name: 'rapport_customer_sdk', version: SDK_VERSION },
+      ...(typeof config.groupId === 'number' && { group_id: config.groupId }),
+      ...(page?.url !== undefined && { customer_page: { url: page.url, ...(page.title !== undefined && { title: page.title }) } }),
+      ...(config.referrer !== undefined && { referrer: config.referrer }),
+      ...(config.tabId !== undefined && { tab_id: config.tabId }),
+      pushes: customerPushSubscription(),
+    }
+  }
+
+  const machine = connectionMachine.provide({
+    actors: {
+      token: fromPromise<TokenOutput, { fresh: boolean }>(async ({ input }) => {
+        const token = input.fresh ? await auth.getFreshToken() : await auth.getToken()
+        return { token: `${token.tokenType} ${token.accessToken}`, customerId: token.entityId }
+      }),
+      socket: fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => {
+        const socket = env.createSocket(customerRtmUrl(endpoints(input.region ?? config.region), config.organizationId))
+        let open = false
+        socket.onopen = () => {
+          open = true
+          transport.attach(socket)
+          sendBack({ type: 'socket.opened' })
+        }
+        socket.onmessage = (event) => {
+          if (open) transport.receive(typeof event.data === 'string' ? event.data : String(event.data))
+        }
+        socket.onclose = (event) => {
+          open = false
+          transport.detach(socket)
+          sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
+        }
+        socket.onerror = () => {}
+        return () => {
+          socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
+          transport.detach(socket)
+          try {
+            socket.close(1000)
+          } catch {
+            // already closed
+          }
+        }
+      }),
+      login: fromPromise<unknown, { token: string }>(async ({ input }) => {
+        const result = await rtm.request('login', loginPayload(input.token), { timeoutMs: policy.loginTimeoutMs })
+        return parseLogin(result.payload as WireLoginResponse)
+      }),
+      heartbeat: createHeartbeatLogic({
+        activity$: rtm.frames$,
+        sendPing: () => void rtm.request('ping', {}, { timeoutMs: policy.pongTimeoutMs + policy.unstableGraceMs }).catch(() => {}),
+        clock: env.clock,
+        now: () => env.now(),
+      }),
+    },
+  })
+
+  const actor: Actor<typeof machine> = createActor(machine, {
+    clock: env.clock,
+    input: {
+      policy,
+      env: { now: () => env.now(), random: () => env.random() },
+      autoConnect: config.autoConnect ?? true,
+      ...(config.region !== undefined && { region: config.region }),
+    },
+  })
+
+  const onEmitted = (event: ConnectionEmitted): void => {
+    switch (event.type) {
+      case 'connected': {
+        const login = event.login as { connected: ConnectedPayload; chats: LoginChat[] }
+        store.dispatch({ type: 'login/succeeded', connected: login.connected, chats: login.chats })
+        emit([{ type: 'connected', payload: login.connected }])
+        return
+      }
+      case 'disconnected':
+        emit([{ type: 'disconnected', payload: { reason: event.reason, ...(event.data && { data: event.data }) } }])
+        return
+      case 'connection_unstable':
+      case 'connection_recovered':
+        emit([{ type: event.type, payload: undefined }])
+        return
+      case 'customer_id':
+        emit([{ type: 'customer_id', payload: event.id }])
+        return
+      case 'identity_changed':
+        store.dispatch({ type: 'identity/reset', customerId: event.newId })
+        emit([
+          { type: 'identity_changed', payload: { previousId: event.previousId, newId: event.newId } },
+          { type: 'customer_id', payload: event.newId },
+        ])
+        return
+    }
+  }
+  for (const type of ['connected', 'disconnected', 'connection_unstable', 'connection_recovered', 'customer_id', 'identity_changed'] as const) {
+    const subscription = actor.on(type, onEmitted as (event: ConnectionEmitted) => void)
+    disposers.add(() => subscription.unsubscribe())
+  }
+
+  let lastStatus: ConnectionStatus | null = null
+  const statusSubscription = actor.subscribe((snapshot) => {
+    const status = statusOf(snapshot)
+    if (status !== lastStatus) {
+      lastStatus = status
+      store.dispatch({ type: 'connection/status', status, reason: snapshot.context.reason })
+    }
+  })
+  disposers.add(() => statusSubscription.unsubscribe())
+
+  const pushSubscription = rtm.pushes$.subscribe((push) => {
+    if (push.action === 'customer_disconnected') {
+      const p = push.payload as { reason?: unknown; data?: unknown }
+      actor.send({
+        type: 'server.disconnected',
+        reason: typeof p.reason === 'string' ? p.reason : 'internal_error',
+        ...(isObject(p.data) && { data: p.data }),
+      })
+      return
+    }
+    if (push.action === 'customer_side_storage_updated') {
+      const storage = (push.payload as { customer_side_storage?: unknown }).customer_side_storage
+      if (isObject(storage)) env.storage.setItem(sideStorageKey, JSON.stringify(storage))
+      return
+    }
+    try {
+      emit(parsePush(push.action, push.payload))
+    } catch {
+      // a push that does not fit its documented shape is dropped, never fatal
+    }
+  })
+  disposers.add(() => pushSubscription.unsubscribe())
+
+  const unwatch = env.watchSignals((signal) => {
+    actor.send({ type: signal === 'online' ? 'network.online' : signal === 'offline' ? 'network.offline' : signal === 'visible' ? 'page.visible' : 'page.hidden' })
+  })
+  disposers.add(unwatch)
+  if (!env.isVisible()) actor.send({ type: 'page.hidden' })
+
+  const ensureUsable = (): void => {
+    if (destroyed) throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
+  }
+
+  const send = async (action: string, payload: object = {}): Promise<RtmResult> => {
+    ensureUsable()
+    if (!actor.getSnapshot().hasTag('canSend')) throw new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`)
+    return rtm.request(action, payload)
+  }
+
+  const incomingChat = (result: RtmResult, fallback: () => Promise<Chat>): Promise<{ chat: Chat }> | { chat: Chat } => {
+    if (result.via === 'push') {
+      const chat = parseChat((result.payload as WireIncomingChatPush).chat)
+      emitUserData(chat)
+      store.dispatch({ type: 'chat/fetched', chat })
+      return { chat }
+    }
+    return fallback().then((chat) => ({ chat }))
+  }
+
+  const emitUserData = (chat: { users: Chat['users'] }) => {
+    const events: CustomerEvent[] = chat.users.map((user) => {
+      const { present: _present, ...rest } = user
+      return { type: 'user_data', payload: rest as typeof user }
+    })
+    for (const event of events) eventsSubject.next(event)
+    store.dispatch(events)
+  }
+
+  const client: CustomerClient = {
+    auth,
+    events$: eventsSubject.asObservable(),
+    state$: new Observable<ChatState>((subscriber) => {
+      subscriber.next(store.getSnapshot())
+      return store.subscribe(() => subscriber.next(store.getSnapshot()))
+    }),
+    store,
+    get status() {
+      return statusOf(actor.getSnapshot())
+    },
+    getState: () => store.getSnapshot(),
+    getSnapshot: () => store.getSnapshot(),
+    subscribe: (listener) => store.subscribe(listener),
+    whenStatus: async (status) => {
+      if (statusOf(actor.getSnapshot()) === status) return
+      if (destroyed && status !== 'destroyed') throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
+      await new Promise<void>((resolve) => {
+        const subscription = actor.subscribe((snapshot) => {
+          if (statusOf(snapshot) === status) {
+            subscription.unsubscribe()
+            resolve()
+          }
+        })
+      })
+    },
+    on: (name, listener) => {
+      const subscription = eventsSubject
+        .pipe(
+          filter((event) => event.type === name),
+          map((event) => event.payload),
+        )
+        .subscribe((payload) => listener(payload as never))
+      return () => subscription.unsubscribe()
+    },
+    connect: () => {
+      ensureUsable()
+      actor.send({ type: 'connect' })
+    },
+    disconnect: () => {
+      if (destroyed) return
+      actor.send({ type: 'disconnect' })
+    },
+    destroy: () => {
+      if (destroyed) return
+      destroyed = true
+      rtm.dispose('SDK_DESTROYED')
+      actor.send({ type: 'destroy' })
+      store.dispatch({ type: 'connection/status', status: 'destroyed', reason: null })
+      store.getSnapshot()
+      for (const dispose of [...disposers]) dispose()
+      disposers.clear()
+      actor.stop()
+      transport.dispose()
+      eventsSubject.complete()
+      store.dispose()
+    },
+
+    startChat: async (params = {}) => {
+      for (const event of params.chat?.thread?.events ?? []) validation(validateOutgoingEvent(event))
+      const result = await send('start_chat', buildStartChatPayload(params))
+      return incomingChat(result, () => client.getChat({ chatId: (result.payload as { chat_id: string }).chat_id }))
+    },
+    resumeChat: async (params) => {
+      validation(requireStrings(params?.chat, 'id'))
+      for (const event of params.chat.thread?.events ?? []) validation(validateOutgoingEvent(event))
+      const result = await send('resume_chat', buildStartChatPayload(params))
+      return incomingChat(result, () => client.getChat({ chatId: params.chat.id }))
+    },
+    sendEvent: async (params) => {
+      validation(requireStrings(params, 'chatId'))
+      validation(validateOutgoingEvent(params.event))
+      const result = await send('send_event', {
+        chat_id: params.chatId,
+        event: serializeOutgoingEvent(params.event),
+        ...(params.attachToLastThread && { attach_to_last_thread: true }),
+      })
+      if (result.via === 'push') {
+        const push = result.payload as WireIncomingEventPush
+        const event = parseEvent(push.event, push.thread_id)
+        if (!event) throw new ChatError('INTERNAL', 'The server answered with an event of an unknown type')
+        store.dispatch({ type: 'event/sent', chatId: params.chatId, event })
+        return event
+      }
+      // a server that does not tag the push: read the stored event back
+      const eventId = (result.payload as { event_id: string }).event_id
+      const chat = await client.getChat({ chatId: params.chatId })
+      const event = chat.thread?.events.find((e) => e.id === eventId)
+      if (!event) throw new ChatError('INTERNAL', 'The sent event could not be read back')
+      return event
+    },
+    getChat: async (params) => {
+      validation(requireStrings(params, 'chatId'))
+      const result = await send('get_chat', { chat_id: params.chatId, ...(params.threadId !== undefined && { thread_id: params.threadId }) })
+      const chat = parseChat(result.payload as WireChat)
+      emitUserData(chat)
+      store.dispatch({ type: 'chat/fetched', chat })
+      return chat
+    },
+    listChats: async (params = {}) => {
+      if (params.limit !== undefined && (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > LIMITS.listChatsMaxLimit))
+        throw new ChatError('VALIDATION', `\`limit\` must be an integer from 1 to ${LIMITS.listChatsMaxLimit}`)
+      const result = await send('list_chats', params.pageId !== undefined ? { page_id: params.pageId } : { limit: params.limit ?? LIMITS.listChatsDefaultLimit })
+      const parsed = parseListChats(result.payload as WireListChatsResponse)
+      emitUserData(parsed)
+      store.dispatch({ type: 'chats/listed', result: parsed })
+      return parsed
+    },
+    listThreads: async (params) => {
+      validation(requireStrings(params, 'chatId'))
+      const payload =
+        params.pageId !== undefined
+          ? { chat_id: params.chatId, page_id: params.pageId }
+          : {
+              chat_id: params.chatId,
+              ...(params.sortOrder !== undefined && { sort_order: params.sortOrder }),
+              ...(params.limit !== undefined && { limit: params.limit }),
+              ...(params.minEventsCount !== undefined && { min_events_count: params.minEventsCount }),
+            }
+      const result = await send('list_threads', payload)
+      const parsed = parseListThreads(result.payload as WireListThreadsResponse, params.chatId)
+      store.dispatch({ type: 'threads/fetched', chatId: params.chatId, threads: parsed.threads })
+      return parsed
+    },
+    getCustomer: async () => parseCustomer((await send('get_customer')).payload as WireCustomer),
+    deactivateChat: async (params) => {
+      validation(requireStrings(params, 'id'))
+      await send('deactivate_chat', { id: params.id })
+      return OK
+    },
+    markEventsAsSeen: async (params) => {
+      validation(requireStrings(params, 'chatId', 'seenUpTo'))
+      await send('mark_events_as_seen', { chat_id: params.chatId, seen_up_to: params.seenUpTo })
+      return OK
+    },
+    request: async (action, payload = {}) => (await send(action, payload)).payload,
+  }
+
+  actor.start()
+  return client
+}
+
+/** Resolves with the next event of that name. */
+export const nextEvent = <K extends CustomerEventName>(client: Pick<CustomerClient, 'events$'>, name: K): Promise<CustomerEventMap[K]> =>
+  firstValueFrom(
+    client.events$.pipe(
+      filter((event) => event.type === name),
+      map((event) => event.payload as CustomerEventMap[K]),
+    ),
+  )
