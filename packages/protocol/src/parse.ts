@@ -8,12 +8,14 @@ import type * as W from './wire'
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback)
 
 export const parseSessionFields = (fields: W.WireSessionFields | undefined): S.SessionFields => {
-  const result: S.SessionFields = {}
+  // Built with `fromEntries` (own data properties): keys are customer data, and a plain
+  // assignment would swallow a key named `__proto__`.
+  const entries: Array<[string, string]> = []
   for (const entry of fields ?? []) {
     const key = Object.keys(entry)[0]
-    if (key !== undefined) result[key] = String(entry[key])
+    if (key !== undefined) entries.push([key, String(entry[key])])
   }
-  return result
+  return Object.fromEntries(entries)
 }
 
 export const parseStatistics = (s: W.WireCustomerStatistics | undefined): S.CustomerStatistics => ({
