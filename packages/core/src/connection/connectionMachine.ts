@@ -224,6 +224,7 @@ export const connectionMachine = setup({
     connecting: {
       entry: 'markAttempt',
       invoke: {
+        id: 'token',
         src: 'token',
         input: ({ context }) => ({ fresh: context.freshToken }),
         onDone: {
@@ -234,7 +235,7 @@ export const connectionMachine = setup({
       },
     },
     session: {
-      invoke: { src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }) }) },
+      invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }) }) },
       on: {
         'socket.closed': { target: 'ending', actions: 'recordEnd' },
         'server.disconnected': { target: 'ending', actions: 'recordEnd' },
@@ -247,6 +248,7 @@ export const connectionMachine = setup({
         },
         loggingIn: {
           invoke: {
+            id: 'login',
             src: 'login',
             input: ({ context }) => ({ token: context.token ?? '' }),
             onDone: { target: 'connected', actions: ['resetAttempts', 'markLinked', 'emitConnected'] },
@@ -257,6 +259,7 @@ export const connectionMachine = setup({
         connected: {
           tags: ['canSend'],
           invoke: {
+            id: 'heartbeat',
             src: 'heartbeat',
             input: ({ context }) => ({ pingIntervalMs: context.policy.pingIntervalMs, pongTimeoutMs: context.policy.pongTimeoutMs }),
           },
