@@ -1,0 +1,81 @@
+/**
+ * `list_threads` for both sides (customer-rtm §5.1, agent-rtm §3): newest first by
+ * default, `limit` threads per page or, with `min_events_count`, as many threads as it
+ * takes to reach that many events. The page cursor keeps the original query.
+ */
+import { LIMITS, type WireListThreadsResponse } from '@rapport/protocol'
+import { z } from 'zod'
+import type { ServerContext } from '../context'
+import { RtmError } from '../rtm/rtmError'
+import type { ChatRecord, ThreadRecord } from '../storage/storage'
+import { decodePageId, encodePageId } from '../util/paging'
+import { threadView, visibleEvents, type Side } from './views'
+
+const cursorSchema = z.object({
+  offset: z.number().int().nonnegative(),
+  sort_order: z.enum(['asc', 'desc']),
+  limit: z.number().int().positive().optional(),
+  min_events_count: z.number().int().positive().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  /** Size of the page that produced this cursor (to step back). */
+  step: z.number().int().positive().optional(),
+})
+type Cursor = z.output<typeof cursorSchema>
+
+export interface ListThreadsQuery {
+  sort_order?: 'asc' | 'desc' | undefined
+  limit?: number | undefined
+  page_id?: string | undefined
+  min_events_count?: number | undefined
+  filters?: { from?: string | undefined; to?: string | undefined } | undefined
+}
+
+export const listThreads = (ctx: ServerContext, chat: ChatRecord, query: ListThreadsQuery, side: Side): WireListThreadsResponse => {
+  let cursor: Cursor
+  if (query.page_id !== undefined) {
+    const decoded = decodePageId(query.page_id, cursorSchema)
+    if (!decoded) throw new RtmError('validation', 'Invalid `page_id`')
+    cursor = decoded
+  } else {
+    cursor = {
+      offset: 0,
+      sort_order: query.sort_order ?? 'desc',
+      ...(query.min_events_count === undefined ? { limit: query.limit ?? LIMITS.listThreadsDefaultLimit } : { min_events_count: query.min_events_count }),
+      ...(query.filters?.from === undefined ? {} : { from: query.filters.from }),
+      ...(query.filters?.to === undefined ? {} : { to: query.filters.to }),
+    }
+  }
+  const from = cursor.from === undefined ? undefined : Date.parse(cursor.from)
+  const to = cursor.to === undefined ? undefined : Date.parse(cursor.to)
+  const all = chat.thread_ids
+    .flatMap((id) => ctx.storage.getThread(chat.organization_id, id) ?? [])
+    .filter((t: ThreadRecord) => {
+      const created = Date.parse(t.created_at)
+      return (from === undefined || created >= from) && (to === undefined || created <= to)
+    })
+  if (cursor.sort_order === 'desc') all.reverse()
+
+  const page: Array<{ thread: ThreadRecord; events: ReturnType<typeof visibleEvents> }> = []
+  let index = cursor.offset
+  let eventCount = 0
+  while (index < all.length) {
+    const thread = all[index]
+    if (!thread) break
+    if (cursor.min_events_count === undefined ? page.length >= (cursor.limit ?? LIMITS.listThreadsDefaultLimit) : eventCount >= cursor.min_events_count) break
+    const events = visibleEvents(ctx, thread, side)
+    page.push({ thread, events })
+    eventCount += events.length
+    index++
+  }
+  const size = Math.max(1, page.length)
+  const { offset: _offset, step: previousStep, ...query_ } = cursor
+  return {
+    threads: page.map(({ thread, events }) => threadView(ctx, thread, side, events)),
+    found_threads: all.length,
+    ...(index < all.length ? { next_page_id: encodePageId({ ...query_, offset: index, step: size }) } : {}),
+    ...(cursor.offset > 0
+      ? { previous_page_id: encodePageId({ ...query_, offset: Math.max(0, cursor.offset - (previousStep ?? size)), step: previousStep ?? size }) }
+      : {}),
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Records → wire shapes, per side. Customers see `recipients` and never an
+ * agents-only event; agents see `visibility` (agent-rtm §0, customer-rtm §9).
+ */
+import type {
+  WireAgent,
+  WireChat,
+  WireChatSummary,
+  WireCustomer,
+  WireEvent,
+  WireThread,
+} from '@rapport/protocol'
+import type { ServerContext } from '../context'
+import type { ChatRecord, ChatUserRecord, CustomerRecord, EventRecord, ThreadRecord } from '../storage/storage'
+
+export type Side = 'customer' | 'agent'
+
+const defined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+export const eventView = (event: EventRecord, side: Side): WireEvent => {
+  const { visibility, ...rest } = event
+  return (side === 'customer' ? { ...rest, recipients: visibility } : { ...rest, visibility }) as unknown as WireEvent
+}
+
+export const visibleTo = (event: EventRecord, side: Side): boolean => side === 'agent' || event.visibility === 'all'
+
+export const visibleEvents = (ctx: ServerContext, thread: ThreadRecord, side: Side): EventRecord[] =>
+  ctx.storage.listEvents(thread.organization_id, thread.id).filter((e) => visibleTo(e, side))
+
+export const isCustomerPresent = (ctx: ServerContext, organizationId: string, customerId: string): boolean =>
+  ctx.registry.customerConnections(customerId, organizationId).length > 0
+
+export const customerView = (
+  ctx: ServerContext,
+  customer: CustomerRecord,
+  options: { statistics?: boolean; chatUser?: ChatUserRecord } = {},
+): WireCustomer =>
+  defined({
+    id: customer.id,
+    type: 'customer' as const,
+    name: customer.name,
+    email: customer.email,
+    avatar: customer.avatar,
+    session_fields: customer.session_fields,
+    address: customer.address,
+    present: isCustomerPresent(ctx, customer.organization_id, customer.id),
+    events_seen_up_to: options.chatUser?.events_seen_up_to,
+    statistics: options.statistics ? { ...customer.statistics } : undefined,
+  })
+
+export const agentView = (ctx: ServerContext, user: ChatUserRecord): WireAgent => {
+  const agent = ctx.agents.get(user.id)
+  return defined({
+    id: user.id,
+    type: 'agent' as const,
+    name: agent?.name ?? user.id,
+    avatar: agent?.avatar ?? '',
+    job_title: agent?.jobTitle ?? (agent?.type === 'bot' ? 'Bot' : 'Support Agent'),
+    is_bot: agent ? agent.type === 'bot' : undefined,
+    present: user.present,
+    events_seen_up_to: user.events_seen_up_to,
+  })
+}
+
+export const usersView = (ctx: ServerContext, chat: ChatRecord, side: Side): Array<WireCustomer | WireAgent> =>
+  chat.users.flatMap((user): Array<WireCustomer | WireAgent> => {
+    if (user.type === 'agent') return [agentView(ctx, user)]
+    const customer = ctx.storage.getCustomer(chat.organization_id, user.id)
+    return customer ? [customerView(ctx, customer, { chatUser: user, statistics: side === 'agent' })] : []
+  })
+
+export const threadView = (ctx: ServerContext, thread: ThreadRecord, side: Side, events?: EventRecord[]): WireThread =>
+  defined({
+    id: thread.id,
+    active: thread.active,
+    user_ids: [...thread.user_ids],
+    events: (events ?? visibleEvents(ctx, thread, side)).map((e) => eventView(e, side)),
+    properties: thread.properties,
+    access: { group_ids: [...thread.access.group_ids] },
+    queue: thread.queue ? { ...thread.queue } : undefined,
+    previous_thread_id: thread.previous_thread_id,
+    next_thread_id: thread.next_thread_id,
+    created_at: thread.created_at,
+  })
+
+export const lastThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord | undefined => {
+  const id = chat.thread_ids.at(-1)
+  return id === undefined ? undefined : ctx.storage.getThread(chat.organization_id, id)
+}
+
+export const activeThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord | undefined => {
+  const thread = lastThread(ctx, chat)
+  return thread?.active ? thread : undefined
+}
+
+export const chatView = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord | undefined, side: Side): WireChat =>
+  defined({
+    id: chat.id,
+    thread: thread ? threadView(ctx, thread, side) : undefined,
+    users: usersView(ctx, chat, side),
+    access: { group_ids: [...chat.access.group_ids] },
+    properties: chat.properties,
+    is_followed: side === 'agent' ? false : undefined,
+  })
+
+const lastEventPerType = (ctx: ServerContext, chat: ChatRecord, side: Side): WireChatSummary['last_event_per_type'] => {
+  const result: NonNullable<WireChatSummary['last_event_per_type']> = {}
+  for (const threadId of chat.thread_ids) {
+    const thread = ctx.storage.getThread(chat.organization_id, threadId)
+    if (!thread) continue
+    for (const event of visibleEvents(ctx, thread, side)) {
+      result[event.type] = { thread_id: thread.id, thread_created_at: thread.created_at, event: eventView(event, side) }
+    }
+  }
+  return result
+}
+
+export const customerChatSummary = (ctx: ServerContext, chat: ChatRecord): WireChatSummary => {
+  const thread = lastThread(ctx, chat)
+  return defined({
+    id: chat.id,
+    last_thread_id: thread?.id,
+    last_thread_created_at: thread?.created_at,
+    last_event_per_type: lastEventPerType(ctx, chat, 'customer'),
+    users: usersView(ctx, chat, 'customer'),
+    access: { group_ids: [...chat.access.group_ids] },
+    properties: chat.properties,
+    active: thread?.active ?? false,
+  })
+}
+
+/** Agent chat summary (agent-rtm §3 `list_chats`). */
+export const agentChatSummary = (ctx: ServerContext, chat: ChatRecord): Record<string, unknown> => {
+  const thread = lastThread(ctx, chat)
+  return defined({
+    id: chat.id,
+    users: usersView(ctx, chat, 'agent'),
+    last_event_per_type: lastEventPerType(ctx, chat, 'agent'),
+    last_thread_summary: thread
+      ? defined({
+          id: thread.id,
+          created_at: thread.created_at,
+          user_ids: [...thread.user_ids],
+          properties: thread.properties,
+          active: thread.active,
+          access: { group_ids: [...thread.access.group_ids] },
+          queue: thread.queue ? { ...thread.queue } : undefined,
+        })
+      : undefined,
+    properties: chat.properties,
+    access: { group_ids: [...chat.access.group_ids] },
+    is_followed: false,
+  })
+}

@@ -1,0 +1,120 @@
+/**
+ * The customer token endpoint (http.md §2.1, §2.4): `POST /v2/customer/token` and
+ * `POST /v2/customer/:org/:group/token` (uniqueGroups: one identity per group).
+ *
+ * Identity: the `__lc_cid` (customer id) + `__lc_cst` (secret) cookies, HttpOnly,
+ * SameSite=None, Path=/v2/customer; the per-group route uses the names suffixed with
+ * `_g<group>`. A test may pin the identity with the `X-Rapport-Customer-Id` header or
+ * the `customer_id` query parameter (reused when it exists, created otherwise).
+ */
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie'
+import type { WireTokenError, WireTokenResponse } from '@rapport/protocol'
+import { z } from 'zod'
+import type { ServerContext } from '../context'
+import { ensureCustomer, isOrganizationAllowed } from '../domain/customers'
+import type { CustomerRecord } from '../storage/storage'
+import { describeIssues } from '../rtm/schemas'
+import { parseJsonBody, readBody, sendJson } from './httpUtil'
+import type { RouteContext } from './router'
+
+const COOKIE_MAX_AGE_S = 63_072_000
+const COOKIE_PATH = '/v2/customer'
+
+const tokenRequestSchema = z.object({
+  grant_type: z.string(),
+  client_id: z.string().min(1),
+  response_type: z.string(),
+  organization_id: z.string().min(1),
+  redirect_uri: z.string().optional(),
+})
+
+export interface TokenFailure {
+  status: number
+  body: WireTokenError
+}
+
+type Outcome = { ok: true; customer: CustomerRecord } | { ok: false; failure: TokenFailure }
+
+const invalid = (description: string, exception = 'invalid_request'): Outcome => ({
+  ok: false,
+  failure: { status: 400, body: { oauth_exception: exception, exception_description: description } },
+})
+
+export class TokenEndpoint {
+  /** A forced answer for every request (test hook), or `undefined`. */
+  failure: TokenFailure | undefined
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** Issues a token for a customer directly (tests, admin). */
+  issue(organizationId: string, customerId?: string): WireTokenResponse {
+    const customer = ensureCustomer(this.ctx, organizationId, customerId)
+    return this.response(organizationId, customer)
+  }
+
+  readonly handle = async ({ req, res, url, params }: RouteContext): Promise<void> => {
+    const body = parseJsonBody(await readBody(req))
+    const parsed = tokenRequestSchema.safeParse(body)
+    const outcome: Outcome = this.failure
+      ? { ok: false, failure: this.failure }
+      : !parsed.success
+        ? invalid(body === undefined ? 'Body must be JSON' : describeIssues(parsed.error))
+        : this.resolve(parsed.data, req.headers, url, params)
+    if (!outcome.ok) {
+      sendJson(res, outcome.failure.status, outcome.failure.body)
+      return
+    }
+    const organizationId = parsed.success ? parsed.data.organization_id : ''
+    const suffix = params.group === undefined ? '' : `_g${params.group}`
+    const cookieOptions = { httpOnly: true, secure: true, sameSite: 'none' as const, path: COOKIE_PATH, maxAge: COOKIE_MAX_AGE_S }
+    sendJson(res, 200, this.response(organizationId, outcome.customer), {
+      'Set-Cookie': [
+        serializeCookie(`__lc_cid${suffix}`, outcome.customer.id, cookieOptions),
+        serializeCookie(`__lc_cst${suffix}`, outcome.customer.identity_secret, cookieOptions),
+      ],
+    })
+  }
+
+  private resolve(
+    request: z.output<typeof tokenRequestSchema>,
+    headers: RouteContext['req']['headers'],
+    url: URL,
+    params: Record<string, string>,
+  ): Outcome {
+    if (request.grant_type !== 'cookie') return invalid(`Unsupported grant_type ${request.grant_type}`, 'unsupported_grant_type')
+    if (request.response_type !== 'token') return invalid('response_type must be "token"')
+    if (this.ctx.options.clients && !this.ctx.options.clients.has(request.client_id)) return invalid('Unknown client_id', 'invalid_client')
+    const organizationId = request.organization_id
+    if (params.org !== undefined && params.org !== organizationId) return invalid('organization_id does not match the URL')
+    if (params.group !== undefined && !/^\d+$/.test(params.group)) return invalid('group must be a non-negative integer')
+    if (!isOrganizationAllowed(this.ctx, organizationId)) return invalid('Unknown organization')
+
+    const pinned = headers['x-rapport-customer-id'] ?? url.searchParams.get('customer_id') ?? undefined
+    if (typeof pinned === 'string' && pinned.length > 0) return { ok: true, customer: ensureCustomer(this.ctx, organizationId, pinned) }
+
+    const suffix = params.group === undefined ? '' : `_g${params.group}`
+    const cookies = parseCookies(headers.cookie ?? '')
+    const cid = cookies[`__lc_cid${suffix}`]
+    if (cid) {
+      const known = this.ctx.storage.getCustomer(organizationId, cid)
+      if (known) {
+        if (cookies[`__lc_cst${suffix}`] !== known.identity_secret) {
+          return { ok: false, failure: { status: 401, body: { identity_exception: 'unauthorized' } } }
+        }
+        return { ok: true, customer: known }
+      }
+    }
+    return { ok: true, customer: ensureCustomer(this.ctx, organizationId) }
+  }
+
+  private response(organizationId: string, customer: CustomerRecord): WireTokenResponse {
+    const token = this.ctx.tokens.issueCustomerToken(organizationId, customer.id)
+    return {
+      access_token: token.access_token,
+      entity_id: customer.id,
+      expires_in: this.ctx.tokens.customerLifetime,
+      token_type: 'Bearer',
+      organization_id: organizationId,
+    }
+  }
+}

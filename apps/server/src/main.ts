@@ -1,0 +1,29 @@
+import { createServer } from './server'
+import type { Logger } from './options'
+
+const logger: Logger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(message),
+  error: (message, error) => console.error(message, error),
+}
+
+const port = Number.parseInt(process.env.PORT ?? '8080', 10)
+const host = process.env.HOST ?? '127.0.0.1'
+
+const server = await createServer({ port: Number.isNaN(port) ? 8080 : port, host, logger })
+console.log(`Rapport server listening on ${server.url}`)
+
+let stopping = false
+const stop = (): void => {
+  if (stopping) return
+  stopping = true
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('Failed to close the server', error)
+      process.exit(1)
+    },
+  )
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

@@ -1,0 +1,153 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { createAdmin, type ServerAdmin } from './admin'
+import type { ServerContext } from './context'
+import { AgentDirectory } from './domain/agentDirectory'
+import { isOrganizationAllowed } from './domain/customers'
+import { TokenService } from './domain/tokenService'
+import { addAdminRoutes } from './http/adminRoutes'
+import { BodyTooLargeError, applyCors, sendJson } from './http/httpUtil'
+import { Router } from './http/router'
+import { TokenEndpoint } from './http/tokenEndpoint'
+import { resolveOptions, type ServerOptions } from './options'
+import { agentProtocol, announceRoutingStatus } from './rtm/agentActions'
+import { Connection, type ConnectionSide } from './rtm/connection'
+import { ConnectionRegistry } from './rtm/connectionRegistry'
+import { customerProtocol } from './rtm/customerActions'
+import { dispatchFrame } from './rtm/dispatcher'
+import { MemoryStorage } from './storage/memoryStorage'
+import { createClock } from './util/clock'
+
+export interface RapportServer {
+  /** HTTP origin, e.g. `http://127.0.0.1:8080` (RTM: the same origin with `ws:`). */
+  url: string
+  port: number
+  admin: ServerAdmin
+  /** Closes every socket and the listener. */
+  close(): Promise<void>
+}
+
+const RTM_PATH = /^\/v3\.[56]\/(customer|agent)\/rtm\/ws\/?$/
+
+const rejectUpgrade = (socket: Duplex, status: number, reason: string): void => {
+  const body = JSON.stringify({ error: { type: 'validation', message: reason } })
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+/** Starts the local Customer Chat API v3.6 server (HTTP + RTM on one port). */
+export const createServer = async (options: ServerOptions = {}): Promise<RapportServer> => {
+  const resolved = resolveOptions(options)
+  const storage = options.storage ?? new MemoryStorage()
+  const clock = createClock()
+  const ctx: ServerContext = {
+    options: resolved,
+    storage,
+    clock,
+    agents: new AgentDirectory(resolved.agents),
+    tokens: new TokenService(storage, clock, resolved.tokenLifetimeS),
+    registry: new ConnectionRegistry(),
+  }
+  const logger = resolved.logger
+  const tokenEndpoint = new TokenEndpoint(ctx)
+  const admin = createAdmin(ctx, tokenEndpoint)
+
+  const router = new Router()
+    .on('GET', '/healthz', ({ res }) => sendJson(res, 200, { ok: true }))
+    .on('POST', '/v2/customer/token', tokenEndpoint.handle)
+    .on('POST', '/v2/customer/:org/:group/token', tokenEndpoint.handle)
+  if (resolved.adminHttp) addAdminRoutes(router, admin)
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (applyCors(req, res)) return
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const match = router.match(req.method ?? 'GET', url.pathname)
+    if (!match) return sendJson(res, 404, { error: { type: 'not_found', message: 'Not found' } })
+    if ('methodMismatch' in match) return sendJson(res, 405, { error: { type: 'validation', message: 'Method not allowed' } })
+    await match.handler({ req, res, url, params: match.params })
+  }
+
+  const httpServer = createHttpServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { error: { type: 'entity_too_large', message: 'Body too large' } })
+        return
+      }
+      logger.error('HTTP request failed', error)
+      sendJson(res, 500, { error: { type: 'internal', message: 'Internal server error' } })
+    })
+  })
+
+  const onClose = (connection: Connection): void => {
+    ctx.registry.remove(connection)
+    const session = connection.session
+    if (session?.kind !== 'agent') return
+    const others = ctx.registry.agentConnections({ organizationId: connection.organizationId, agentId: session.agent.id })
+    if (others.length > 0) return
+    const before = ctx.agents.status(connection.organizationId, session.agent.id)
+    ctx.agents.endSession(connection.organizationId, session.agent.id)
+    if (before !== 'offline') announceRoutingStatus(ctx, connection.organizationId, session.agent.id, 'offline')
+  }
+
+  const attach = (ws: WebSocket, side: ConnectionSide, organizationId: string): void => {
+    const timers = {
+      loginTimeoutMs: resolved.loginTimeoutMs,
+      idleTimeoutMs: resolved.idleTimeoutMs,
+      serverPingIntervalMs: resolved.serverPingIntervalMs,
+    }
+    const connection = new Connection(ws, side, organizationId, timers, {
+      onText: (c, text) =>
+        side === 'customer' ? dispatchFrame(ctx, customerProtocol, c, text) : dispatchFrame(ctx, agentProtocol, c, text),
+      onClose,
+    })
+    ctx.registry.add(connection)
+    if (!isOrganizationAllowed(ctx, organizationId)) connection.disconnect('license_not_found')
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = RTM_PATH.exec(url.pathname)
+    const side = path?.[1]
+    if (side !== 'customer' && side !== 'agent') return rejectUpgrade(socket, 404, 'Not Found')
+    const organizationId = url.searchParams.get('organization_id')
+    if (!organizationId) return rejectUpgrade(socket, 400, 'Bad Request')
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, side, organizationId))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(resolved.port, resolved.host, () => {
+      httpServer.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (httpServer.address() as AddressInfo).port
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
+
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    admin,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const connection of ctx.registry.all()) connection.drop()
+        wss.close()
+        httpServer.close(() => {
+          if (!options.storage) storage.close()
+          resolve()
+        })
+        httpServer.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
