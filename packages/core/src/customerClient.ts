@@ -41,18 +41,19 @@ import {
   validateOutgoingEvent,
 } from '@rapport/protocol'
 import { Observable, Subject, filter, firstValueFrom, map } from 'rxjs'
-import { type Actor, createActor, fromCallback, fromPromise } from 'xstate'
+import { type Actor, createActor, fromPromise } from 'xstate'
 import { type CustomerAuth, createCookieAuth } from './auth/customerAuth'
 import { ChatError } from './chatError'
 import {
   type ConnectionEmitted,
   type ConnectionStatus,
-  type SocketEvent,
   type TokenOutput,
   connectionMachine,
   statusOf,
+  waitForStatus,
 } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
+import { createSocketLogic } from './connection/socketActor'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
 import type { ExternalStore } from './externalStore'
@@ -211,33 +212,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
         const token = input.fresh ? await auth.getFreshToken() : await auth.getToken()
         return { token: `${token.tokenType} ${token.accessToken}`, customerId: token.entityId }
       }),
-      socket: fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => {
-        const socket = env.createSocket(customerRtmUrl(endpoints(input.region ?? config.region), config.organizationId))
-        let open = false
-        socket.onopen = () => {
-          open = true
-          transport.attach(socket)
-          sendBack({ type: 'socket.opened' })
-        }
-        socket.onmessage = (event) => {
-          if (open) transport.receive(typeof event.data === 'string' ? event.data : String(event.data))
-        }
-        socket.onclose = (event) => {
-          open = false
-          transport.detach(socket)
-          sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
-        }
-        socket.onerror = () => {}
-        return () => {
-          socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
-          transport.detach(socket)
-          try {
-            socket.close(1000)
-          } catch {
-            // already closed
-          }
-        }
-      }),
+      socket: createSocketLogic(env, transport, (region) => customerRtmUrl(endpoints(region ?? config.region), config.organizationId)),
       login: fromPromise<unknown, { token: string }>(async ({ input }) => {
         const result = await rtm.request('login', loginPayload(input.token), { timeoutMs: policy.loginTimeoutMs })
         return parseLogin(result.payload as WireLoginResponse)
@@ -299,6 +274,8 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     if (status !== lastStatus) {
       lastStatus = status
       store.dispatch({ type: 'connection/status', status, reason: snapshot.context.reason })
+      // a reason that destroys the instance (customer_banned, …): release everything
+      if (status === 'destroyed' && !destroyed) queueMicrotask(() => client.destroy())
     }
   })
   disposers.add(() => statusSubscription.unsubscribe())
@@ -376,16 +353,8 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     getSnapshot: () => store.getSnapshot(),
     subscribe: (listener) => store.subscribe(listener),
     whenStatus: async (status) => {
-      if (statusOf(actor.getSnapshot()) === status) return
       if (destroyed && status !== 'destroyed') throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
-      await new Promise<void>((resolve) => {
-        const subscription = actor.subscribe((snapshot) => {
-          if (statusOf(snapshot) === status) {
-            subscription.unsubscribe()
-            resolve()
-          }
-        })
-      })
+      await waitForStatus(actor, status)
     },
     on: (name, listener) => {
       const subscription = eventsSubject
@@ -409,7 +378,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       destroyed = true
       rtm.dispose('SDK_DESTROYED')
       actor.send({ type: 'destroy' })
-      store.dispatch({ type: 'connection/status', status: 'destroyed', reason: null })
+      store.dispatch({ type: 'connection/status', status: 'destroyed', reason: actor.getSnapshot().context.reason })
       store.getSnapshot()
       for (const dispose of [...disposers]) dispose()
       disposers.clear()

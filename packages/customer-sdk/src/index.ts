@@ -1,1 +1,5 @@
-export {}
+export { init } from './init'
+export type { CustomerSDK, InitConfig } from './init'
+export { ChatError } from '@rapport/core'
+export type { ChatState, ConnectionStatus, CustomerAuth, Token } from '@rapport/core'
+export type * from '@rapport/protocol'

@@ -62,6 +62,31 @@ export const policyForReason = (reason: string): ReasonPolicy =>
   (DISCONNECT_REASON_POLICY as Record<string, ReasonPolicy>)[reason] ?? reconnect
 
 /**
+ * `agent_disconnected` reasons (agent-rtm §5): for agents `access_token_revoked` and
+ * `connection_evicted` mean "don't reconnect".
+ */
+export const AGENT_DISCONNECT_REASON_POLICY = {
+  agent_disconnected_by_server: destroy,
+  agent_logged_out_remotely: destroy,
+  access_token_revoked: destroy,
+  connection_evicted: destroy,
+  license_expired: destroy,
+  license_not_found: destroy,
+  misdirected_connection: { action: 'reconnectToRegion', emit: true },
+  unsupported_version: destroy,
+  too_many_connections: destroy,
+  access_token_expired: { action: 'refreshToken', emit: true },
+  connection_timeout: reconnect,
+  internal_error: reconnect,
+  too_many_unauthorized_connections: { action: 'reconnect', emit: false },
+  role_permissions_changed: reconnect,
+  connection_lost: reconnect,
+} as const satisfies Record<string, ReasonPolicy>
+
+export const policyForAgentReason = (reason: string): ReasonPolicy =>
+  (AGENT_DISCONNECT_REASON_POLICY as Record<string, ReasonPolicy>)[reason] ?? reconnect
+
+/**
  * How a failed `login` response is handled (sdk-mapping §4.2). `reason` is the
  * `disconnected` reason the application sees when the policy emits.
  */

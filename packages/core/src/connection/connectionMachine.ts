@@ -1,5 +1,11 @@
-import { policyForLoginError, policyForReason, policyForTokenError, type ReasonAction } from '@rapport/protocol'
-import { assign, emit, fromCallback, fromPromise, not, setup } from 'xstate'
+import {
+  type ReasonAction,
+  type ReasonPolicy,
+  policyForLoginError,
+  policyForReason,
+  policyForTokenError,
+} from '@rapport/protocol'
+import { assign, emit, enqueueActions, fromCallback, fromPromise, not, setup } from 'xstate'
 import { ChatError } from '../chatError'
 import type { ConnectionPolicy } from '../defaults'
 import type { HeartbeatEvent, HeartbeatInput } from './heartbeat'
@@ -12,6 +18,8 @@ export interface ConnectionInput {
   region?: string
   /** The customer id known from an earlier session (storage), if any. */
   customerId?: string
+  /** The reason table to read; the customer one (`policyForReason`) by default. */
+  reasonPolicy?: (reason: string) => ReasonPolicy
 }
 
 export interface TokenOutput {
@@ -48,6 +56,7 @@ export type ConnectionEmitted =
 
 export interface ConnectionContext {
   policy: ConnectionPolicy
+  reasonPolicy: (reason: string) => ReasonPolicy
   env: ConnectionInput['env']
   autoConnect: boolean
   attempt: number
@@ -79,7 +88,7 @@ const endFor = (event: ConnectionEvent | { type: string; error?: unknown }, cont
   switch (event.type) {
     case 'server.disconnected': {
       const e = event as Extract<ConnectionEvent, { type: 'server.disconnected' }>
-      const policy = policyForReason(e.reason)
+      const policy = context.reasonPolicy(e.reason)
       return { reason: e.reason, ...(e.data && { data: e.data }), action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow' }
     }
     case 'xstate.error.actor.token': {
@@ -130,7 +139,6 @@ export const connectionMachine = setup({
     isAutoConnect: ({ context }) => context.autoConnect,
     isHidden: ({ context }) => context.hidden,
     endActionIs: ({ context }, params: { action: ReasonAction }) => context.endAction === params.action,
-    shouldEmitEnd: ({ context }) => context.emitEnd,
   },
   delays: {
     connectTimeout: ({ context }) => context.policy.connectTimeoutMs,
@@ -178,11 +186,15 @@ export const connectionMachine = setup({
       customerId: ({ context, event }) => (event as unknown as { output: TokenOutput }).output.customerId ?? context.customerId,
     }),
     emitConnected: emit(({ event }) => ({ type: 'connected' as const, login: (event as unknown as { output: unknown }).output })),
-    emitDisconnected: emit(({ context }) => ({
-      type: 'disconnected' as const,
-      reason: context.reason ?? 'connection_lost',
-      ...(context.reasonData && { data: context.reasonData }),
-    })),
+    // a `guard` on an action object is ignored by XState v5: the condition lives in the action
+    emitDisconnected: enqueueActions(({ context, enqueue }) => {
+      if (!context.emitEnd) return
+      enqueue.emit({
+        type: 'disconnected' as const,
+        reason: context.reason ?? 'connection_lost',
+        ...(context.reasonData && { data: context.reasonData }),
+      })
+    }),
     emitUnstable: emit({ type: 'connection_unstable' as const }),
     emitRecovered: emit({ type: 'connection_recovered' as const }),
     setHidden: assign({ hidden: true }),
@@ -192,6 +204,7 @@ export const connectionMachine = setup({
   id: 'connection',
   context: ({ input }) => ({
     policy: input.policy,
+    reasonPolicy: input.reasonPolicy ?? policyForReason,
     env: input.env,
     autoConnect: input.autoConnect,
     attempt: 0,
@@ -266,13 +279,13 @@ export const connectionMachine = setup({
           initial: 'stable',
           states: {
             stable: {
+              // emitted on the way in, not on entry: the hidden-tab re-entry below must not repeat it
               on: {
-                'heartbeat.missed': 'unstable',
-                'network.offline': 'unstable',
+                'heartbeat.missed': { target: 'unstable', actions: 'emitUnstable' },
+                'network.offline': { target: 'unstable', actions: 'emitUnstable' },
               },
             },
             unstable: {
-              entry: 'emitUnstable',
               on: {
                 'heartbeat.recovered': { target: 'stable', actions: 'emitRecovered' },
               },
@@ -289,7 +302,7 @@ export const connectionMachine = setup({
       },
     },
     ending: {
-      entry: [{ type: 'emitDisconnected', guard: 'shouldEmitEnd' } as never],
+      entry: 'emitDisconnected',
       always: [
         { guard: { type: 'endActionIs', params: { action: 'destroy' } }, target: 'destroyed' },
         { guard: { type: 'endActionIs', params: { action: 'pause' } }, target: 'paused', actions: 'unlink' },
@@ -336,3 +349,17 @@ export const statusOf = (snapshot: { value: unknown }): ConnectionStatus => {
       return 'idle'
   }
 }
+
+/** Resolves once the actor's status is `status` (at once if it already is). */
+export const waitForStatus = (
+  actor: { getSnapshot(): { value: unknown }; subscribe(fn: (snapshot: { value: unknown }) => void): { unsubscribe(): void } },
+  status: ConnectionStatus,
+): Promise<void> =>
+  new Promise<void>((resolve) => {
+    if (statusOf(actor.getSnapshot()) === status) return resolve()
+    const subscription = actor.subscribe((snapshot) => {
+      if (statusOf(snapshot) !== status) return
+      queueMicrotask(() => subscription.unsubscribe())
+      resolve()
+    })
+  })

@@ -1,0 +1,2 @@
+export * from './echoBot'
+export * from './transcript'

@@ -1,0 +1,40 @@
+import { fromCallback } from 'xstate'
+import type { Env } from '../env'
+import type { Transport } from '../transport/transport'
+import type { SocketEvent } from './connectionMachine'
+
+/**
+ * The socket as an actor: opens it on start, attaches it to the transport once open,
+ * reports open/close to the machine, and closes it when the machine leaves the state
+ * that invoked it — so there is never more than one.
+ */
+export const createSocketLogic = (env: Pick<Env, 'createSocket'>, transport: Transport, urlFor: (region?: string) => string) =>
+  fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => {
+    const socket = env.createSocket(urlFor(input.region))
+    let open = false
+    socket.onopen = () => {
+      open = true
+      transport.attach(socket)
+      sendBack({ type: 'socket.opened' })
+    }
+    socket.onmessage = (event) => {
+      if (open) transport.receive(typeof event.data === 'string' ? event.data : String(event.data))
+    }
+    socket.onclose = (event) => {
+      open = false
+      transport.detach(socket)
+      sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
+    }
+    socket.onerror = () => {
+      // a close event follows
+    }
+    return () => {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
+      transport.detach(socket)
+      try {
+        socket.close(1000)
+      } catch {
+        // already closed
+      }
+    }
+  })
