@@ -1,4 +1,10 @@
-import { policyForLoginError, policyForReason, policyForTokenError, type ReasonAction } from '@rapport/protocol'
+import {
+  type ReasonAction,
+  type ReasonPolicy,
+  policyForLoginError,
+  policyForReason,
+  policyForTokenError,
+} from '@rapport/protocol'
 import { assign, emit, enqueueActions, fromCallback, fromPromise, not, setup } from 'xstate'
 import { ChatError } from '../chatError'
 import type { ConnectionPolicy } from '../defaults'
@@ -12,6 +18,8 @@ export interface ConnectionInput {
   region?: string
   /** The customer id known from an earlier session (storage), if any. */
   customerId?: string
+  /** The reason table to read; the customer one (`policyForReason`) by default. */
+  reasonPolicy?: (reason: string) => ReasonPolicy
 }
 
 export interface TokenOutput {
@@ -48,6 +56,7 @@ export type ConnectionEmitted =
 
 export interface ConnectionContext {
   policy: ConnectionPolicy
+  reasonPolicy: (reason: string) => ReasonPolicy
   env: ConnectionInput['env']
   autoConnect: boolean
   attempt: number
@@ -79,7 +88,7 @@ const endFor = (event: ConnectionEvent | { type: string; error?: unknown }, cont
   switch (event.type) {
     case 'server.disconnected': {
       const e = event as Extract<ConnectionEvent, { type: 'server.disconnected' }>
-      const policy = policyForReason(e.reason)
+      const policy = context.reasonPolicy(e.reason)
       return { reason: e.reason, ...(e.data && { data: e.data }), action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow' }
     }
     case 'xstate.error.actor.token': {
@@ -195,6 +204,7 @@ export const connectionMachine = setup({
   id: 'connection',
   context: ({ input }) => ({
     policy: input.policy,
+    reasonPolicy: input.reasonPolicy ?? policyForReason,
     env: input.env,
     autoConnect: input.autoConnect,
     attempt: 0,
@@ -339,3 +349,17 @@ export const statusOf = (snapshot: { value: unknown }): ConnectionStatus => {
       return 'idle'
   }
 }
+
+/** Resolves once the actor's status is `status` (at once if it already is). */
+export const waitForStatus = (
+  actor: { getSnapshot(): { value: unknown }; subscribe(fn: (snapshot: { value: unknown }) => void): { unsubscribe(): void } },
+  status: ConnectionStatus,
+): Promise<void> =>
+  new Promise<void>((resolve) => {
+    if (statusOf(actor.getSnapshot()) === status) return resolve()
+    const subscription = actor.subscribe((snapshot) => {
+      if (statusOf(snapshot) !== status) return
+      queueMicrotask(() => subscription.unsubscribe())
+      resolve()
+    })
+  })
