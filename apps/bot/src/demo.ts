@@ -26,6 +26,8 @@ const startServer = async (port: number) => {
   const child = spawn('pnpm', ['--silent', '--filter', '@rapport/server', 'start'], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // its own process group, so that stopping it stops pnpm's children too
+    detached: true,
   })
   const lines = createInterface({ input: child.stdout })
   const url = await new Promise<string>((resolve, reject) => {
@@ -35,7 +37,16 @@ const startServer = async (port: number) => {
       if (match?.[1]) resolve(match[1])
     })
   })
-  return { url, stop: () => child.kill('SIGTERM') }
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.pid === undefined) return
+    const exited = once(child, 'exit')
+    process.kill(-child.pid, 'SIGTERM')
+    await exited
+  }
+  process.once('exit', () => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+  })
+  return { url, stop }
 }
 
 const main = async (): Promise<void> => {
@@ -74,10 +85,13 @@ const main = async (): Promise<void> => {
 
   customer.destroy()
   bot.stop()
-  server.stop()
+  await server.stop()
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

@@ -1,4 +1,5 @@
 import { type AgentClient, type Env, createAgentClient } from '@rapport/core'
+import type { ChatEvent } from '@rapport/protocol'
 
 export interface EchoBotOptions {
   serverUrl: string
@@ -33,18 +34,26 @@ export const startEchoBot = (options: EchoBotOptions): { client: AgentClient; st
     ...(options.environment && { environment: options.environment }),
   })
   const timers = new Set<ReturnType<typeof setTimeout>>()
-  client.on('incoming_event', ({ chatId, event }) => {
-    if (event.type !== 'message' || event.authorId === client.profile?.id) return
-    const chat = { chatId }
-    void client.sendTypingIndicator({ ...chat, isTyping: true }).catch(() => {})
+  const answer = (chatId: string, text: string): void => {
+    void client.sendTypingIndicator({ chatId, isTyping: true }).catch(() => {})
     const timer = setTimeout(() => {
       timers.delete(timer)
       void client
-        .sendEvent({ chatId, event: { type: 'message', text: reply(event.text) } })
-        .then(() => client.sendTypingIndicator({ ...chat, isTyping: false }))
+        .sendEvent({ chatId, event: { type: 'message', text: reply(text) } })
+        .then(() => client.sendTypingIndicator({ chatId, isTyping: false }))
         .catch(() => {})
     }, options.typingMs ?? 0)
     timers.add(timer)
+  }
+  const fromCustomer = (event: ChatEvent): event is Extract<ChatEvent, { type: 'message' }> =>
+    event.type === 'message' && event.authorId !== client.profile?.id && event.authorId !== 'system'
+  // a chat that starts with a message arrives whole, in `incoming_chat`
+  client.on('incoming_chat', ({ chat }) => {
+    const last = chat.thread?.events.at(-1)
+    if (last && fromCustomer(last)) answer(chat.id, last.text)
+  })
+  client.on('incoming_event', ({ chatId, event }) => {
+    if (fromCustomer(event)) answer(chatId, event.text)
   })
   return {
     client,

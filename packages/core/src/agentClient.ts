@@ -159,7 +159,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
       if (destroyed) return
       destroyed = true
       rtm.dispose('SDK_DESTROYED')
-      actor.send({ type: 'destroy' })
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'destroy' })
       for (const subscription of emitted) subscription.unsubscribe()
       pushes.unsubscribe()
       actor.stop()

@@ -377,7 +377,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       if (destroyed) return
       destroyed = true
       rtm.dispose('SDK_DESTROYED')
-      actor.send({ type: 'destroy' })
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'destroy' })
       store.dispatch({ type: 'connection/status', status: 'destroyed', reason: actor.getSnapshot().context.reason })
       store.getSnapshot()
       for (const dispose of [...disposers]) dispose()
