@@ -148,7 +148,7 @@ describe('customer and agent chat through the local server', () => {
     cleanups.push(() => second.close())
     await reconnected
     const after = await sdk.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'after' } })
-    expect(after.text).toBe('after')
+    expect(after).toMatchObject({ type: 'message', text: 'after' })
     const fetched = await sdk.getChat({ chatId: chat.id })
     expect(fetched.thread?.events.map((e) => (e.type === 'message' ? e.text : e.type))).toEqual(['before', 'after'])
   })
