@@ -75,6 +75,8 @@ export interface ConnectionContext {
   hidden: boolean
   region?: string
   customerId?: string
+  /** Whether `customer_id` was emitted by this instance. */
+  idAnnounced: boolean
   token?: string
 }
 
@@ -170,17 +172,23 @@ export const connectionMachine = setup({
     }),
     recordUnstableEnd: assign({ reason: 'connection_lost', reasonData: undefined, endAction: 'reconnect', emitEnd: true }),
     recordConnectTimeout: assign({ reason: 'connection_lost', reasonData: undefined, endAction: 'reconnect', emitEnd: false }),
-    clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false }),
+    clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false, attempt: 0 }),
     unlink: assign({ linked: false }),
     storeToken: assign(({ event }) => {
       const output = (event as unknown as { output: TokenOutput }).output
       return { token: output.token, freshToken: false }
     }),
-    announceIdentity: emit(({ context, event }) => {
+    // `customer_id` the first time the identity is known; `identity_changed` when the
+    // token belongs to someone else (the client then emits `customer_id` for the new one)
+    announceIdentity: enqueueActions(({ context, event, enqueue }) => {
       const id = (event as unknown as { output: TokenOutput }).output.customerId
-      return context.customerId && id && id !== context.customerId
-        ? { type: 'identity_changed' as const, previousId: context.customerId, newId: id }
-        : { type: 'customer_id' as const, id: id ?? '' }
+      if (!id) return
+      if (context.customerId && id !== context.customerId) {
+        enqueue.emit({ type: 'identity_changed' as const, previousId: context.customerId, newId: id })
+      } else if (!context.idAnnounced) {
+        enqueue.emit({ type: 'customer_id' as const, id })
+      }
+      enqueue.assign({ idAnnounced: true })
     }),
     storeIdentity: assign({
       customerId: ({ context, event }) => (event as unknown as { output: TokenOutput }).output.customerId ?? context.customerId,
@@ -217,6 +225,7 @@ export const connectionMachine = setup({
     authRetried: false,
     linked: false,
     hidden: false,
+    idAnnounced: false,
     ...(input.region !== undefined && { region: input.region }),
     ...(input.customerId !== undefined && { customerId: input.customerId }),
   }),
