@@ -90,11 +90,28 @@ describe('connection machine: liveness', () => {
     expect(h.heartbeat().live).toBe(true)
   })
 
-  it('network.offline while connected → unstable', async () => {
+  it('network.offline while connected → unstable, and the heartbeat is told to suspect the link', async () => {
     const h = await connected()
     h.send({ type: 'network.offline' })
     expect(h.value()).toEqual(UNSTABLE)
     expect(h.emittedOf('connection_unstable')).toHaveLength(1)
+    expect(h.heartbeat().commands).toEqual(['suspect'])
+  })
+
+  it('network.online and page.visible while connected probe the link instead of trusting the signal', async () => {
+    const h = await connected()
+    h.send({ type: 'network.online' })
+    h.send({ type: 'page.visible' })
+    expect(h.value()).toEqual(CONNECTED)
+    expect(h.heartbeat().commands).toEqual(['probe', 'probe'])
+    h.send({ type: 'network.offline' })
+    h.send({ type: 'network.online' })
+    // still unstable until the heartbeat reports a frame
+    expect(h.value()).toEqual(UNSTABLE)
+    expect(h.heartbeat().commands).toEqual(['probe', 'probe', 'suspect', 'probe'])
+    h.heartbeat().sendBack({ type: 'heartbeat.recovered' })
+    expect(h.value()).toEqual(CONNECTED)
+    expect(h.emittedOf('connection_recovered')).toHaveLength(1)
   })
 
   it('unstable for unstableGraceMs → reconnecting with connection_lost and a disconnected emit', async () => {

@@ -9,7 +9,7 @@ import {
   type TokenOutput,
   connectionMachine,
 } from '../connection/connectionMachine'
-import type { HeartbeatEvent, HeartbeatInput } from '../connection/heartbeat'
+import type { HeartbeatCommand, HeartbeatEvent, HeartbeatInput } from '../connection/heartbeat'
 import { type ConnectionPolicy, DEFAULTS, resolvePolicy } from '../defaults'
 import { flush } from './helpers'
 
@@ -62,6 +62,8 @@ export interface FakeHeartbeat {
   input: HeartbeatInput
   sendBack(event: HeartbeatEvent): void
   live: boolean
+  /** Commands the machine sent it (probe / suspect). */
+  commands: HeartbeatCommand['type'][]
 }
 
 export const EMITTED_TYPES = ['connected', 'disconnected', 'connection_unstable', 'connection_recovered', 'customer_id', 'identity_changed'] as const
@@ -109,8 +111,9 @@ export const createHarness = (options: HarnessOptions = {}) => {
         sockets.push(socket)
         return () => void (socket.live = false)
       }),
-      heartbeat: fromCallback<{ type: 'noop' }, HeartbeatInput, HeartbeatEvent>(({ input, sendBack }) => {
-        const heartbeat: FakeHeartbeat = { input, sendBack, live: true }
+      heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => {
+        const heartbeat: FakeHeartbeat = { input, sendBack, live: true, commands: [] }
+        receive((command) => heartbeat.commands.push(command.type))
         heartbeats.push(heartbeat)
         return () => void (heartbeat.live = false)
       }),

@@ -5,10 +5,10 @@ import {
   policyForReason,
   policyForTokenError,
 } from '@rapport/protocol'
-import { assign, emit, enqueueActions, fromCallback, fromPromise, not, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromCallback, fromPromise, not, sendTo, setup } from 'xstate'
 import { ChatError } from '../chatError'
 import type { ConnectionPolicy } from '../defaults'
-import type { HeartbeatEvent, HeartbeatInput } from './heartbeat'
+import type { HeartbeatCommand, HeartbeatEvent, HeartbeatInput } from './heartbeat'
 import { nextDelay, spacedDelay } from './retryPolicy'
 
 export interface ConnectionInput {
@@ -132,7 +132,7 @@ export const connectionMachine = setup({
     login: fromPromise<unknown, { token: string }>(async () => {
       throw new Error('the login actor must be provided')
     }),
-    heartbeat: fromCallback<{ type: 'noop' }, HeartbeatInput, HeartbeatEvent>(() => {
+    heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(() => {
       throw new Error('the heartbeat actor must be provided')
     }),
   },
@@ -205,6 +205,8 @@ export const connectionMachine = setup({
     }),
     emitUnstable: emit({ type: 'connection_unstable' as const }),
     emitRecovered: emit({ type: 'connection_recovered' as const }),
+    probeLink: sendTo('heartbeat', { type: 'probe' }),
+    suspectLink: sendTo('heartbeat', { type: 'suspect' }),
     setHidden: assign({ hidden: true }),
     setVisible: assign({ hidden: false }),
   },
@@ -291,12 +293,16 @@ export const connectionMachine = setup({
               // emitted on the way in, not on entry: the hidden-tab re-entry below must not repeat it
               on: {
                 'heartbeat.missed': { target: 'unstable', actions: 'emitUnstable' },
-                'network.offline': { target: 'unstable', actions: 'emitUnstable' },
+                'network.offline': { target: 'unstable', actions: ['emitUnstable', 'suspectLink'] },
+                'network.online': { actions: 'probeLink' },
+                'page.visible': { actions: ['setVisible', 'probeLink'] },
               },
             },
             unstable: {
               on: {
                 'heartbeat.recovered': { target: 'stable', actions: 'emitRecovered' },
+                'network.online': { actions: 'probeLink' },
+                'page.visible': { actions: ['setVisible', 'probeLink'] },
               },
               after: {
                 unstableGrace: [

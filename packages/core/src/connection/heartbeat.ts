@@ -18,6 +18,12 @@ export interface HeartbeatInput {
 export type HeartbeatEvent = { type: 'heartbeat.missed' } | { type: 'heartbeat.recovered' }
 
 /**
+ * From the machine: `probe` pings now (the browser said online/visible: check, do not
+ * believe); `suspect` also treats the link as unproven until a frame arrives (offline).
+ */
+export type HeartbeatCommand = { type: 'probe' } | { type: 'suspect' }
+
+/**
  * Keep-alive and liveness watchdog, invoked while connected. A ping goes out
  * `pingIntervalMs` after the previous answer (never on an interval, so a throttled
  * background tab does not pile pings up). When `pongTimeoutMs` passes with no frame at
@@ -26,7 +32,7 @@ export type HeartbeatEvent = { type: 'heartbeat.missed' } | { type: 'heartbeat.r
  * `heartbeat.recovered`.
  */
 export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
-  fromCallback<{ type: 'noop' }, HeartbeatInput, HeartbeatEvent>(({ input, sendBack }) => {
+  fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => {
   const { clock, now } = deps
   const { pingIntervalMs, pongTimeoutMs } = input
   let lastFrameAt = now()
@@ -65,6 +71,10 @@ export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
       awaitingPong = false
       set(ping, pingIntervalMs)
     }
+  })
+  receive((command) => {
+    if (command.type === 'suspect') missed = true
+    ping()
   })
   set(ping, pingIntervalMs)
   return () => {
