@@ -1,5 +1,6 @@
 import { createServer } from './server'
-import type { Logger } from './options'
+import { readFileSync } from 'node:fs'
+import type { Logger, ServerOptions } from './options'
 
 const logger: Logger = {
   info: (message) => console.log(message),
@@ -10,7 +11,11 @@ const logger: Logger = {
 const port = Number.parseInt(process.env.PORT ?? '8080', 10)
 const host = process.env.HOST ?? '127.0.0.1'
 
-const server = await createServer({ port: Number.isNaN(port) ? 8080 : port, host, logger })
+// Optional JSON config (organizations / clients allow-lists, agents, timeouts): RAPPORT_SERVER_CONFIG=path
+const configPath = process.env.RAPPORT_SERVER_CONFIG
+const fileOptions: ServerOptions = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as ServerOptions) : {}
+
+const server = await createServer({ ...fileOptions, port: Number.isNaN(port) ? 8080 : port, host, logger })
 console.log(`Rapport server listening on ${server.url}`)
 
 let stopping = false
