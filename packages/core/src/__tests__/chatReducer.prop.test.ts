@@ -1,0 +1,92 @@
+import type { ChatEvent, CustomerEvent } from '@rapport/protocol'
+import { sdkEventArb } from '@rapport/testing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { type ChatAction, chatReducer, initialChatState } from '../state/chatReducer'
+import { createChatStore } from '../state/chatStore'
+
+/** Incoming events of one chat, spread over a few threads, with unique ids. */
+const incomingArb = fc
+  .uniqueArray(
+    fc.record({
+      event: sdkEventArb,
+      thread: fc.constantFrom('T1', 'T2', 'T3'),
+      at: fc.integer({ min: 0, max: 10_000 }),
+    }),
+    { selector: (x) => x.event.id, maxLength: 30 },
+  )
+  .map((items) =>
+    items.map(({ event, thread, at }): CustomerEvent => {
+      const createdAt = new Date(Date.UTC(2026, 0, 1) + at * 1000).toISOString().replace('Z', '000Z')
+      return { type: 'incoming_event', payload: { chatId: 'C', event: { ...event, threadId: thread, createdAt } as ChatEvent } }
+    }),
+  )
+
+describe('chatReducer', () => {
+  it('is idempotent: applying the same actions again changes nothing', () => {
+    fc.assert(
+      fc.property(incomingArb, (actions) => {
+        const once = chatReducer(initialChatState, actions)
+        const twice = chatReducer(once, actions)
+        expect(twice).toEqual(once)
+      }),
+    )
+  })
+
+  it('does not depend on arrival order: events end up ordered by creation, each once', () => {
+    fc.assert(
+      fc.property(incomingArb.chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length }))), ([inOrder, shuffled]) => {
+        const a = chatReducer(initialChatState, inOrder)
+        const b = chatReducer(initialChatState, shuffled)
+        for (const thread of Object.values(b.threads)) {
+          const times = thread.eventIds.map((id) => b.events[id]?.createdAt ?? '')
+          expect([...times].sort()).toEqual(times)
+          expect(new Set(thread.eventIds).size).toBe(thread.eventIds.length)
+        }
+        expect(Object.keys(b.events).sort()).toEqual(Object.keys(a.events).sort())
+        expect(Object.values(b.chats).flatMap((c) => c.threadIds).sort()).toEqual(Object.values(a.chats).flatMap((c) => c.threadIds).sort())
+      }),
+    )
+  })
+
+  it('keeps untouched parts of the state by reference (structural sharing)', () => {
+    const first = chatReducer(initialChatState, [{ type: 'chat_properties_updated', payload: { chatId: 'A', properties: { x: { y: 1 } } } }])
+    const second = chatReducer(first, [{ type: 'chat_properties_updated', payload: { chatId: 'B', properties: { x: { y: 2 } } } }])
+    expect(second.chats.A).toBe(first.chats.A)
+    expect(second.events).toBe(first.events)
+    expect(chatReducer(second, [])).toBe(second)
+  })
+})
+
+describe('chat store', () => {
+  it('folds a burst of actions in one commit and notifies listeners once, never synchronously', async () => {
+    const store = createChatStore()
+    let notified = 0
+    store.subscribe(() => notified++)
+    const actions: ChatAction[] = Array.from({ length: 100 }, (_, i) => ({
+      type: 'incoming_event',
+      payload: { chatId: 'C', event: { id: `E${i}`, type: 'message', text: `${i}`, authorId: 'a', createdAt: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000000Z`, threadId: 'T', properties: {} } },
+    }))
+    for (const action of actions) store.dispatch(action)
+    expect(notified).toBe(0)
+    const snapshot = store.getSnapshot()
+    expect(Object.keys(snapshot.events)).toHaveLength(100)
+    expect(store.getSnapshot()).toBe(snapshot)
+    await new Promise<void>((resolve) => setTimeout(resolve, 0))
+    expect(notified).toBe(1)
+  })
+
+  it('unsubscribe is idempotent and dispose removes every listener', async () => {
+    const store = createChatStore()
+    let notified = 0
+    const off = store.subscribe(() => notified++)
+    off()
+    off()
+    store.subscribe(() => notified++)
+    store.dispose()
+    store.dispatch({ type: 'customer_id', payload: 'x' })
+    await new Promise<void>((resolve) => setTimeout(resolve, 0))
+    expect(notified).toBe(0)
+    expect(store.getSnapshot().customerId).toBe('x')
+  })
+})
