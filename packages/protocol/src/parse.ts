@@ -4,6 +4,7 @@
  */
 import type * as S from './sdk'
 import type * as W from './wire'
+import { renameGroupChooserKey as mapGroupChooser } from './forms'
 
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback)
 
@@ -145,13 +146,6 @@ const parseElement = (e: W.WireRichMessageElement): S.RichMessageElement => ({
 })
 
 const RICH_TEMPLATES: readonly string[] = ['cards', 'sticker', 'quick_replies', 'ecommerce']
-
-const mapGroupChooser = (fields: W.WireFormField[], from: string, to: string): W.WireFormField[] =>
-  fields.map((field) => {
-    if (field.type !== 'group_chooser' || typeof field.answer !== 'object' || field.answer === null) return field
-    const { [from]: groupId, ...rest } = field.answer as Record<string, unknown>
-    return groupId === undefined ? field : { ...field, answer: { ...rest, [to]: groupId } }
-  })
 
 /** Parses one event; `threadId` comes from its context (thread, push, or `null` for greetings). */
 export const parseEvent = (e: W.WireEvent, threadId: string | null): S.ChatEvent | null => {

@@ -6,19 +6,13 @@
  */
 import type * as S from './sdk'
 import type * as W from './wire'
+import { renameGroupChooserKey as mapGroupChooser } from './forms'
 
 const defined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 
 export const serializeSessionFields = (fields: S.SessionFields): W.WireSessionFields =>
   Object.entries(fields).map(([key, value]) => ({ [key]: value }))
-
-const mapGroupChooser = (fields: S.FormField[], from: string, to: string): W.WireFormField[] =>
-  fields.map((field) => {
-    if (field.type !== 'group_chooser' || typeof field.answer !== 'object' || field.answer === null) return field
-    const { [from]: groupId, ...rest } = field.answer as Record<string, unknown>
-    return groupId === undefined ? field : { ...field, answer: { ...rest, [to]: groupId } }
-  })
 
 const postbackToWire = (p: S.Postback): W.WirePostback =>
   defined({ id: p.id, thread_id: p.threadId, event_id: p.eventId, type: p.type, value: p.value })
