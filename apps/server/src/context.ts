@@ -1,4 +1,6 @@
 import type { AgentDirectory } from './domain/agentDirectory'
+import type { GroupDirectory } from './domain/groups'
+import type { PlatformState } from './domain/platform'
 import type { ResolvedOptions } from './options'
 import type { ConnectionRegistry } from './rtm/connectionRegistry'
 import type { Storage } from './storage/storage'
@@ -13,4 +15,6 @@ export interface ServerContext {
   readonly agents: AgentDirectory
   readonly tokens: TokenService
   readonly registry: ConnectionRegistry
+  readonly groups: GroupDirectory
+  readonly platform: PlatformState
 }

@@ -6,16 +6,18 @@ import { createAdmin, type ServerAdmin } from './admin'
 import type { ServerContext } from './context'
 import { AgentDirectory } from './domain/agentDirectory'
 import { isOrganizationAllowed } from './domain/customers'
+import { GroupDirectory } from './domain/groups'
+import { PlatformState } from './domain/platform'
 import { TokenService } from './domain/tokenService'
 import { addAdminRoutes } from './http/adminRoutes'
 import { BodyTooLargeError, applyCors, sendJson } from './http/httpUtil'
 import { Router } from './http/router'
 import { TokenEndpoint } from './http/tokenEndpoint'
 import { resolveOptions, type ServerOptions } from './options'
-import { agentProtocol, announceRoutingStatus } from './rtm/agentActions'
+import { agentProtocol, announceRoutingStatus } from './rtm/agent'
 import { Connection, type ConnectionSide } from './rtm/connection'
 import { ConnectionRegistry } from './rtm/connectionRegistry'
-import { customerProtocol } from './rtm/customerActions'
+import { customerProtocol } from './rtm/customer'
 import { dispatchFrame } from './rtm/dispatcher'
 import { MemoryStorage } from './storage/memoryStorage'
 import { createClock } from './util/clock'
@@ -50,6 +52,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     agents: new AgentDirectory(resolved.agents),
     tokens: new TokenService(storage, clock, resolved.tokenLifetimeS),
     registry: new ConnectionRegistry(),
+    groups: new GroupDirectory(resolved),
+    platform: new PlatformState(resolved),
   }
   const logger = resolved.logger
   const tokenEndpoint = new TokenEndpoint(ctx)

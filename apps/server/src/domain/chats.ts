@@ -8,6 +8,9 @@ import type { Connection } from '../rtm/connection'
 import { pushToChat } from '../rtm/fanout'
 import type { ChatRecord, ChatUserRecord, EventRecord, ThreadRecord, Visibility } from '../storage/storage'
 import { shortId } from '../util/ids'
+import { fileEventFields } from './files'
+import { refreshGroupStatuses } from './groups'
+import { renumberQueue, routeQueue } from './routing'
 import { eventView, visibleTo } from './views'
 
 /** An event to append: the client's fields, minus what the server assigns. */
@@ -49,28 +52,6 @@ export const openThread = (
   return thread
 }
 
-const FILE_TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-}
-
-/** Server-filled fields of a file event (customer-rtm §9). */
-const fileFields = (url: string): Record<string, unknown> => {
-  let name = 'file'
-  try {
-    name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'file')
-  } catch {
-    // keep the default name
-  }
-  const extension = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : ''
-  return { name, content_type: FILE_TYPES[extension] ?? 'application/octet-stream' }
-}
-
 export const appendEvent = (
   ctx: ServerContext,
   thread: ThreadRecord,
@@ -78,7 +59,7 @@ export const appendEvent = (
   authorId: string | undefined,
 ): EventRecord => {
   thread.event_count += 1
-  const extra = input.type === 'file' && typeof input.url === 'string' ? fileFields(input.url) : {}
+  const extra = input.type === 'file' && typeof input.url === 'string' ? fileEventFields(ctx, input.url) : {}
   const event: EventRecord = {
     ...extra,
     ...input,
@@ -166,6 +147,7 @@ export const deactivateThread = (
     undefined,
   )
   thread.active = false
+  const wasQueued = thread.queue !== undefined
   delete thread.queue
   ctx.storage.putThread(thread)
   for (const user of chat.users) if (user.type === 'agent') user.present = false
@@ -173,5 +155,9 @@ export const deactivateThread = (
   return () => {
     pushIncomingEvent(ctx, chat, thread, system)
     pushToChat(ctx, chat, 'chat_deactivated', () => ({ chat_id: chat.id, thread_id: thread.id, user_id: by.id }))
+    if (wasQueued) renumberQueue(ctx, chat.organization_id)
+    // A freed slot may take a queued chat and change group availability.
+    routeQueue(ctx, chat.organization_id)
+    refreshGroupStatuses(ctx, chat.organization_id)
   }
 }

@@ -1,4 +1,8 @@
+import type { ServerContext } from '../context'
+import type { Connection } from '../rtm/connection'
+import { pushToChat } from '../rtm/fanout'
 import type { EventPayload } from '../rtm/schemas'
+import type { ChatRecord, EventRecord, ThreadRecord } from '../storage/storage'
 import type { NewEvent } from './chats'
 
 /** A validated event payload → the event to append, with the side's visibility field resolved. */
@@ -6,4 +10,46 @@ export const toNewEvent = (event: EventPayload, side: 'customer' | 'agent'): New
   const { recipients, visibility, ...rest } = event
   const resolved = side === 'customer' ? (recipients ?? visibility) : (visibility ?? recipients)
   return { ...rest, visibility: resolved ?? 'all' }
+}
+
+/**
+ * Marks an event deleted (`delete_event`); returns the `event_deleted` push to send after
+ * the response, to the customer's connections and agents with access. Customers never
+ * see a deleted event again; agents see it with `deleted: true`.
+ */
+export const deleteEvent = (
+  ctx: ServerContext,
+  chat: ChatRecord,
+  thread: ThreadRecord,
+  event: EventRecord,
+  origin: { requester?: Connection; requestId?: string },
+): (() => void) => {
+  ctx.storage.updateEvent(chat.organization_id, thread.id, { ...event, deleted: true })
+  const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id }
+  return () =>
+    pushToChat(ctx, chat, 'event_deleted', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
+}
+
+export interface PostbackInput {
+  id: string
+  toggled: boolean
+  button_type?: string | undefined
+  button_value?: string | undefined
+  ecommerce?: { product_id: string; option_id?: string | undefined; quantity?: number | undefined } | undefined
+}
+
+/** `incoming_rich_message_postback` to everyone in the chat — only while the thread is active. */
+export const pushPostback = (
+  ctx: ServerContext,
+  chat: ChatRecord,
+  thread: ThreadRecord,
+  event: EventRecord,
+  userId: string,
+  postback: PostbackInput,
+  origin: { requester?: Connection; requestId?: string },
+): void => {
+  if (!thread.active) return
+  const wire = Object.fromEntries(Object.entries(postback).filter(([, v]) => v !== undefined))
+  const payload = { user_id: userId, chat_id: chat.id, thread_id: thread.id, event_id: event.id, postback: wire }
+  pushToChat(ctx, chat, 'incoming_rich_message_postback', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
 }

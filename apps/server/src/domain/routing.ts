@@ -1,27 +1,32 @@
 /**
  * Routing of the local server: a new active thread goes to an agent whose routing
- * status is `accepting_chats`, who serves the chat's group, and who has the fewest
- * active chats (ties: configuration order). Without one the thread waits in the queue
- * and is assigned when an agent starts accepting chats.
+ * status is `accepting_chats`, who serves the chat's group, who has a free slot (fewer
+ * than `maxChatsPerAgent` active chats) and the fewest active chats (ties:
+ * configuration order). Groups with `routing: "manual"` are never auto-assigned. Without
+ * an agent the thread waits in the queue; queued threads are assigned (oldest first) when
+ * an agent becomes available, and every change of a queue position is pushed:
+ * `queue_position_updated` to the customer, `queue_positions_updated` to agents.
  */
 import type { ServerContext } from '../context'
 import type { AgentConfig } from '../options'
-import { pushToChat } from '../rtm/fanout'
+import type { Connection } from '../rtm/connection'
+import { agentConnectionsWithAccess, pushToChat } from '../rtm/fanout'
 import type { ChatRecord, ThreadRecord } from '../storage/storage'
+import { activeChatsOf, refreshGroupStatuses } from './groups'
 import { activeThread, agentView } from './views'
 
 /** Rough queue wait estimate per position, in seconds. */
-const WAIT_PER_POSITION_S = 30
+export const WAIT_PER_POSITION_S = 30
 
 const servesChat = (ctx: ServerContext, agent: AgentConfig, chat: ChatRecord): boolean => {
   const groups = ctx.agents.groupsOf(agent)
   return chat.access.group_ids.some((g) => groups.includes(g))
 }
 
-const activeChatsOf = (ctx: ServerContext, organizationId: string, agentId: string): number =>
-  ctx.storage.listChats(organizationId).filter((chat) => activeThread(ctx, chat)?.user_ids.includes(agentId)).length
+const isManual = (ctx: ServerContext, chat: ChatRecord): boolean =>
+  chat.access.group_ids.length > 0 && chat.access.group_ids.every((g) => ctx.groups.get(g)?.routing === 'manual')
 
-const queuedThreads = (ctx: ServerContext, organizationId: string): Array<{ chat: ChatRecord; thread: ThreadRecord }> =>
+export const queuedThreads = (ctx: ServerContext, organizationId: string): Array<{ chat: ChatRecord; thread: ThreadRecord }> =>
   ctx.storage
     .listChats(organizationId)
     .flatMap((chat) => {
@@ -30,29 +35,61 @@ const queuedThreads = (ctx: ServerContext, organizationId: string): Array<{ chat
     })
     .sort((a, b) => (a.thread.queue?.queued_at ?? '').localeCompare(b.thread.queue?.queued_at ?? ''))
 
-const pickAgent = (ctx: ServerContext, chat: ChatRecord): AgentConfig | undefined => {
+/**
+ * The agent routing would pick for a chat in these groups, or `undefined`. With `full`
+ * an accepting agent without a free slot counts too (for predictions).
+ */
+export const pickAgentFor = (
+  ctx: ServerContext,
+  organizationId: string,
+  groupIds: readonly number[],
+  options: { exclude?: readonly string[]; full?: boolean } = {},
+): AgentConfig | undefined => {
   let best: { agent: AgentConfig; load: number } | undefined
   for (const agent of ctx.agents.agents) {
-    if (ctx.agents.status(chat.organization_id, agent.id) !== 'accepting_chats' || !servesChat(ctx, agent, chat)) continue
-    const load = activeChatsOf(ctx, chat.organization_id, agent.id)
+    if (options.exclude?.includes(agent.id)) continue
+    if (ctx.agents.status(organizationId, agent.id) !== 'accepting_chats') continue
+    const groups = ctx.agents.groupsOf(agent)
+    if (!groupIds.some((g) => groups.includes(g))) continue
+    const load = activeChatsOf(ctx, organizationId, agent.id)
+    if (options.full !== true && load >= ctx.platform.maxChatsPerAgent) continue
     if (!best || load < best.load) best = { agent, load }
   }
   return best?.agent
 }
 
-export const assignAgent = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord, agent: AgentConfig): void => {
-  let user = chat.users.find((u) => u.type === 'agent' && u.id === agent.id)
+const pickAgent = (ctx: ServerContext, chat: ChatRecord, exclude: readonly string[] = []): AgentConfig | undefined =>
+  isManual(ctx, chat) ? undefined : pickAgentFor(ctx, chat.organization_id, chat.access.group_ids, { exclude })
+
+/** Makes an agent a present user of the chat and its thread (no pushes). Returns the chat user. */
+export const joinChat = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord, agentId: string) => {
+  let user = chat.users.find((u) => u.type === 'agent' && u.id === agentId)
   if (user) user.present = true
   else {
-    user = { id: agent.id, type: 'agent', present: true }
+    user = { id: agentId, type: 'agent', present: true }
     chat.users.push(user)
   }
-  if (!thread.user_ids.includes(agent.id)) thread.user_ids.push(agent.id)
+  if (!thread.user_ids.includes(agentId)) thread.user_ids.push(agentId)
   delete thread.queue
   ctx.storage.putThread(thread)
   ctx.storage.putChat(chat)
+  return user
+}
+
+export const assignAgent = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord, agent: AgentConfig): void => {
+  const wasQueued = thread.queue !== undefined
+  const user = joinChat(ctx, chat, thread, agent.id)
   const wireUser = agentView(ctx, user)
   pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'assigned' }))
+  if (wasQueued) renumberQueue(ctx, chat.organization_id)
+  refreshGroupStatuses(ctx, chat.organization_id)
+}
+
+/** Puts an active thread at the end of the queue (no pushes). */
+export const enqueue = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord): void => {
+  const position = queuedThreads(ctx, chat.organization_id).filter((q) => q.thread.id !== thread.id).length + 1
+  thread.queue = { position, wait_time: position * WAIT_PER_POSITION_S, queued_at: ctx.clock.timestamp() }
+  ctx.storage.putThread(thread)
 }
 
 /**
@@ -63,10 +100,34 @@ export const assignAgent = (ctx: ServerContext, chat: ChatRecord, thread: Thread
 export const planRouting = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord): AgentConfig | undefined => {
   const agent = pickAgent(ctx, chat)
   if (agent) return agent
-  const position = queuedThreads(ctx, chat.organization_id).length + 1
-  thread.queue = { position, wait_time: position * WAIT_PER_POSITION_S, queued_at: ctx.clock.timestamp() }
-  ctx.storage.putThread(thread)
+  enqueue(ctx, chat, thread)
   return undefined
+}
+
+/**
+ * Gives every queued thread of an organization its position (oldest first) and pushes
+ * the changes: `queue_position_updated` to the chat's customer, `queue_positions_updated`
+ * (an array) to each agent connection with access to changed chats.
+ */
+export const renumberQueue = (ctx: ServerContext, organizationId: string): void => {
+  const changed: Array<{ chat: ChatRecord; thread: ThreadRecord }> = []
+  queuedThreads(ctx, organizationId).forEach(({ chat, thread }, index) => {
+    const queue = thread.queue
+    if (!queue || queue.position === index + 1) return
+    thread.queue = { ...queue, position: index + 1, wait_time: (index + 1) * WAIT_PER_POSITION_S }
+    ctx.storage.putThread(thread)
+    changed.push({ chat, thread })
+  })
+  if (changed.length === 0) return
+  const perAgent = new Map<Connection, unknown[]>()
+  for (const { chat, thread } of changed) {
+    const queue = { position: thread.queue?.position ?? 0, wait_time: thread.queue?.wait_time ?? 0 }
+    pushToChat(ctx, chat, 'queue_position_updated', () => ({ chat_id: chat.id, thread_id: thread.id, queue }), { agents: false })
+    for (const connection of agentConnectionsWithAccess(ctx, chat)) {
+      perAgent.set(connection, [...(perAgent.get(connection) ?? []), { chat_id: chat.id, thread_id: thread.id, queue }])
+    }
+  }
+  for (const [connection, entries] of perAgent) connection.push('queue_positions_updated', entries)
 }
 
 /** Assigns queued threads of an organization while agents are available (oldest first). */
@@ -75,4 +136,9 @@ export const routeQueue = (ctx: ServerContext, organizationId: string): void => 
     const agent = pickAgent(ctx, chat)
     if (agent) assignAgent(ctx, chat, thread, agent)
   }
+  renumberQueue(ctx, organizationId)
 }
+
+/** Re-routes a chat away from the given agents (used by transfers). */
+export const pickReplacement = (ctx: ServerContext, chat: ChatRecord, exclude: readonly string[]): AgentConfig | undefined =>
+  pickAgent(ctx, chat, exclude)

@@ -23,7 +23,8 @@ export const eventView = (event: EventRecord, side: Side): WireEvent => {
   return (side === 'customer' ? { ...rest, recipients: visibility } : { ...rest, visibility }) as unknown as WireEvent
 }
 
-export const visibleTo = (event: EventRecord, side: Side): boolean => side === 'agent' || event.visibility === 'all'
+/** Customers never see agents-only or deleted events; agents see everything (deleted ones flagged). */
+export const visibleTo = (event: EventRecord, side: Side): boolean => side === 'agent' || (event.visibility === 'all' && event.deleted !== true)
 
 export const visibleEvents = (ctx: ServerContext, thread: ThreadRecord, side: Side): EventRecord[] =>
   ctx.storage.listEvents(thread.organization_id, thread.id).filter((e) => visibleTo(e, side))
@@ -42,7 +43,9 @@ export const customerView = (
     name: customer.name,
     email: customer.email,
     avatar: customer.avatar,
+    phone_number: customer.phone_number,
     session_fields: customer.session_fields,
+    omnichannel: customer.omnichannel,
     address: customer.address,
     present: isCustomerPresent(ctx, customer.organization_id, customer.id),
     events_seen_up_to: options.chatUser?.events_seen_up_to,

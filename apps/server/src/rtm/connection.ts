@@ -46,7 +46,12 @@ export class Connection {
   private subscription: Set<string> | undefined
   /** A stalled connection ignores inbound frames and sends nothing (test hook). */
   stalled = false
+  /** Agent connections: `set_away_status`. */
+  away = false
+  /** Requests received and not answered yet (asynchronous or delayed handlers). */
+  pending = 0
   private closed = false
+  private tokenTimer: NodeJS.Timeout | undefined
   private loginTimer: NodeJS.Timeout | undefined
   private idleTimer: NodeJS.Timeout | undefined
   private pingTimer: NodeJS.Timeout | undefined
@@ -95,6 +100,17 @@ export class Connection {
     }
     const names = Object.values(pushes).flat()
     this.subscription = names.includes('all') ? undefined : new Set(names)
+  }
+
+  /**
+   * Runs `onExpire` when the session's access token expires (epoch ms); a later call
+   * replaces the deadline.
+   */
+  expireAt(expiresAtMs: number, nowMs: number, onExpire: () => void): void {
+    clearTimeout(this.tokenTimer)
+    const delay = expiresAtMs - nowMs
+    if (delay > 2 ** 31 - 1) return
+    this.tokenTimer = setTimeout(onExpire, Math.max(0, delay))
   }
 
   wants(pushName: string): boolean {
@@ -146,6 +162,7 @@ export class Connection {
     this.closed = true
     clearTimeout(this.loginTimer)
     clearTimeout(this.idleTimer)
+    clearTimeout(this.tokenTimer)
     clearInterval(this.pingTimer)
     this.hooks.onClose(this)
   }

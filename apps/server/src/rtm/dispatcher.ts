@@ -1,13 +1,23 @@
-import { decodeRequestFrame } from '@rapport/protocol'
+import { LIMITS, decodeRequestFrame } from '@rapport/protocol'
 import type { ServerContext } from '../context'
 import type { RequestContext, SideProtocol } from './actionTable'
 import type { Connection, Session } from './connection'
 import { RtmError } from './rtmError'
 
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 /**
  * Handles one inbound text frame: decode, validate, run the handler, answer. Never
  * throws: a bad frame gets a `validation` error, a failing handler an `internal` error
  * for that request only.
+ *
+ * Synchronous handlers answer at once. A handler that returns a promise (or every handler
+ * while the admin "delay responses" switch is on) leaves the request pending; a socket
+ * with `pendingRequestsLimit` unanswered requests gets `pending_requests_limit_reached`
+ * for the next one, and a request still unanswered after 15 s fails with `request_timeout`.
  */
 export const dispatchFrame = <S extends Session>(
   ctx: ServerContext,
@@ -21,6 +31,14 @@ export const dispatchFrame = <S extends Session>(
     return
   }
   const { action, request_id: requestId } = decoded.frame
+  if (connection.pending >= ctx.options.pendingRequestsLimit) {
+    connection.fail(
+      action,
+      { type: 'pending_requests_limit_reached', message: `More than ${ctx.options.pendingRequestsLimit} unanswered requests` },
+      requestId,
+    )
+    return
+  }
   const payload = decoded.frame.payload ?? {}
   const effects: Array<() => void> = []
   const base = {
@@ -30,37 +48,64 @@ export const dispatchFrame = <S extends Session>(
     requestId,
     afterResponse: (effect: () => void) => effects.push(effect),
   }
-  let result: unknown
-  try {
-    if (action === 'ping') {
-      result = {}
-    } else if (action === 'login') {
+  const execute = (): unknown => {
+    if (action === 'ping') return {}
+    if (action === 'login') {
       if (connection.session) throw new RtmError('validation', 'Already logged in: login is allowed once per connection')
       const request: RequestContext<undefined> = { ...base, session: undefined }
-      result = protocol.login.run(request, payload)
-    } else {
-      const handler = Object.hasOwn(protocol.actions, action) ? protocol.actions[action] : undefined
-      if (!handler) throw new RtmError('validation', `Unknown action \`${action}\``)
-      const session = connection.session
-      if (!protocol.isSession(session)) throw new RtmError('authentication', 'Log in first')
-      const request: RequestContext<S> = { ...base, session }
-      result = handler.run(request, payload)
+      return protocol.login.run(request, payload)
     }
-  } catch (error) {
+    const handler = Object.hasOwn(protocol.actions, action) ? protocol.actions[action] : undefined
+    if (!handler) throw new RtmError('validation', `Unknown action \`${action}\``)
+    const session = connection.session
+    if (!protocol.isSession(session)) throw new RtmError('authentication', 'Log in first')
+    const request: RequestContext<S> = { ...base, session }
+    return handler.run(request, payload)
+  }
+  const failWith = (error: unknown): void => {
     if (error instanceof RtmError) {
       connection.fail(action, error.toWire(), requestId)
     } else {
       ctx.options.logger.error(`${protocol.side} action ${action} failed`, error)
       connection.fail(action, { type: 'internal', message: 'Internal server error' }, requestId)
     }
-    return
   }
-  connection.respond(action, result, requestId)
-  for (const effect of effects) {
-    try {
-      effect()
-    } catch (error) {
-      ctx.options.logger.error(`pushes after ${action} failed`, error)
+  const finish = (result: unknown): void => {
+    connection.respond(action, result, requestId)
+    for (const effect of effects) {
+      try {
+        effect()
+      } catch (error) {
+        ctx.options.logger.error(`pushes after ${action} failed`, error)
+      }
     }
   }
+
+  const delay = ctx.platform.responseDelayMs
+  let result: unknown
+  if (delay === 0) {
+    try {
+      result = execute()
+    } catch (error) {
+      failWith(error)
+      return
+    }
+    if (!isPromise(result)) {
+      finish(result)
+      return
+    }
+  }
+  connection.pending += 1
+  const work = delay === 0 ? (result as Promise<unknown>) : sleep(delay).then(execute)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RtmError('request_timeout', 'Request timed out')), LIMITS.serverRequestTimeoutMs + delay)
+  })
+  Promise.race([work, timeout])
+    .then(finish, failWith)
+    .catch((error: unknown) => ctx.options.logger.error(`answering ${action} failed`, error))
+    .finally(() => {
+      clearTimeout(timer)
+      connection.pending -= 1
+    })
 }

@@ -14,6 +14,8 @@ export interface FanoutOptions {
   agents?: boolean
   /** A connection that must not receive it (e.g. the author of a typing indicator). */
   exclude?: Connection
+  /** Agent connections that get the agent copy even without access (e.g. an agent just removed). */
+  alsoAgents?: readonly Connection[]
 }
 
 /**
@@ -43,10 +45,49 @@ export const pushToChat = (
     for (const connection of ctx.registry.customerConnections(chat.customer_id, chat.organization_id)) deliver(connection, 'customer')
   }
   if (options.agents !== false) {
+    const also = new Set(options.alsoAgents ?? [])
     for (const connection of ctx.registry.agentConnections({ organizationId: chat.organization_id })) {
-      if (connection.session?.kind === 'agent' && agentCanAccess(ctx, connection.session.agent, chat)) deliver(connection, 'agent')
+      if (also.has(connection) || (connection.session?.kind === 'agent' && agentCanAccess(ctx, connection.session.agent, chat))) {
+        deliver(connection, 'agent')
+      }
     }
   }
+}
+
+/** Agent connections of an organization that currently have access to a chat. */
+export const agentConnectionsWithAccess = (ctx: ServerContext, chat: ChatRecord): Connection[] =>
+  ctx.registry
+    .agentConnections({ organizationId: chat.organization_id })
+    .filter((c) => c.session?.kind === 'agent' && agentCanAccess(ctx, c.session.agent, chat))
+
+/** Sends a push to every connection of one customer (the requester's copy carries `requestId`). */
+export const pushToCustomer = (
+  ctx: ServerContext,
+  organizationId: string,
+  customerId: string,
+  action: string,
+  payload: unknown,
+  options: FanoutOptions = {},
+): void => {
+  for (const connection of ctx.registry.customerConnections(customerId, organizationId)) {
+    if (connection === options.exclude) continue
+    connection.push(action, payload, connection === options.requester ? options.requestId : undefined)
+  }
+}
+
+/** Sends a push to every logged-in customer connection of an organization. */
+export const pushToCustomers = (ctx: ServerContext, organizationId: string, action: string, payload: unknown): void => {
+  for (const connection of ctx.registry.all()) {
+    if (connection.session?.kind === 'customer' && connection.organizationId === organizationId) connection.push(action, payload)
+  }
+}
+
+/** Agent connections with access to at least one chat of a customer (who "see" the customer). */
+export const agentsWatchingCustomer = (ctx: ServerContext, organizationId: string, customerId: string): Connection[] => {
+  const chats = ctx.storage.listCustomerChats(organizationId, customerId)
+  return ctx.registry
+    .agentConnections({ organizationId })
+    .filter((c) => c.session?.kind === 'agent' && chats.some((chat) => c.session?.kind === 'agent' && agentCanAccess(ctx, c.session.agent, chat)))
 }
 
 /** Sends a push to every logged-in agent connection of an organization. */

@@ -86,6 +86,40 @@ const listThreadsBase = {
   min_events_count: z.number().int().min(1).max(LIMITS.minEventsCountMax).optional(),
 }
 
+const propertyNames = z.record(z.string(), z.array(z.string().min(1)))
+const nonEmpty = (value: Record<string, unknown>) => Object.keys(value).length > 0
+const sessionFieldsAny = z.array(z.record(z.string(), z.string()))
+const postbackInput = z.object({
+  id: z.string().min(1),
+  toggled: z.boolean(),
+  button_type: z.string().optional(),
+  button_value: z.string().optional(),
+  ecommerce: z
+    .object({ product_id: z.string().min(1), option_id: z.string().optional(), quantity: z.number().int().nonnegative().optional() })
+    .optional(),
+})
+const fbmessenger = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  profile_pic: z.string().optional(),
+  gender: z.string().optional(),
+  locale: z.string().optional(),
+  is_verified_user: z.boolean().optional(),
+})
+const omnichannel = z.object({ fbmessenger: fbmessenger.optional(), twilio: z.object({ phone_number: z.string().min(1) }).optional() })
+
+/** Property actions shared by both sides. */
+const propertySchemas = {
+  update_chat_properties: z.object({ id, properties: properties.refine(nonEmpty, '`properties` must not be empty') }),
+  delete_chat_properties: z.object({ id, properties: propertyNames.refine(nonEmpty, '`properties` must not be empty') }),
+  update_thread_properties: z.object({ chat_id: id, thread_id: id, properties: properties.refine(nonEmpty, '`properties` must not be empty') }),
+  delete_thread_properties: z.object({ chat_id: id, thread_id: id, properties: propertyNames.refine(nonEmpty, '`properties` must not be empty') }),
+  update_event_properties: z.object({ chat_id: id, thread_id: id, event_id: id, properties: properties.refine(nonEmpty, '`properties` must not be empty') }),
+  delete_event_properties: z.object({ chat_id: id, thread_id: id, event_id: id, properties: propertyNames.refine(nonEmpty, '`properties` must not be empty') }),
+}
+
 const notBoth = (a: string, b: string) => (value: Record<string, unknown>) => !(value[a] !== undefined && value[b] !== undefined)
 
 // ---------------------------------------------------------------- customer
@@ -148,6 +182,32 @@ export const customerSchemas = {
   get_customer: z.object({}),
   deactivate_chat: z.object({ id }),
   mark_events_as_seen: z.object({ chat_id: id, seen_up_to: timestamp }),
+  delete_event: z.object({ chat_id: id, thread_id: id, event_id: id }),
+  send_rich_message_postback: z.object({ chat_id: id, thread_id: id, event_id: id, postback: postbackInput }),
+  send_sneak_peek: z.object({ chat_id: id, sneak_peek_text: z.string() }),
+  ...propertySchemas,
+  update_customer: z
+    .object({
+      name: z.string().optional(),
+      email: z.string().optional(),
+      avatar: z.string().optional(),
+      session_fields: sessionFieldsAny.optional(),
+      omnichannel: omnichannel.optional(),
+      address: address.optional(),
+    })
+    .refine((value) => Object.values(value).some((v) => v !== undefined), 'At least one customer field is required'),
+  update_customer_page: z.object({ url: z.string().min(1), title: z.string().optional() }),
+  set_customer_session_fields: z.object({ session_fields: sessionFieldsAny }),
+  list_group_statuses: z
+    .object({ all: z.boolean().optional(), group_ids: groupIds.optional() })
+    .refine((value) => value.all === true || value.group_ids !== undefined, 'One of `all: true` or `group_ids` is required'),
+  get_form: z.object({ group_id: z.number().int().nonnegative(), type: z.enum(['prechat', 'postchat', 'ticket']) }),
+  get_predicted_agent: z.object({ group_id: z.number().int().nonnegative().optional() }),
+  request_welcome_message: z.object({ id: z.string().min(1).optional(), group_id: z.number().int().nonnegative().optional() }),
+  send_greeting_button_clicked: z.object({ greeting_unique_id: id, button_id: id }),
+  get_url_info: z.object({ url: z.string().min(1).max(2048) }),
+  accept_greeting: z.object({ greeting_id: z.number().int(), unique_id: id }),
+  cancel_greeting: z.object({ unique_id: id }),
 }
 
 // ---------------------------------------------------------------- agent
@@ -186,6 +246,48 @@ export const agentSchemas = {
   deactivate_chat: z.object({ id, ignore_requester_presence: z.boolean().optional() }),
   mark_events_as_seen: z.object({ chat_id: id, seen_up_to: timestamp }),
   get_customer: z.object({ id }),
+  transfer_chat: z.object({
+    id,
+    target: z.object({ type: z.enum(['group', 'agent']), ids: z.array(z.union([z.number().int().nonnegative(), z.string().min(1)])).min(1) }).optional(),
+    ignore_agents_availability: z.boolean().optional(),
+    ignore_requester_presence: z.boolean().optional(),
+  }),
+  add_user_to_chat: z.object({
+    chat_id: id,
+    user_id: id,
+    user_type: z.enum(['agent', 'customer']),
+    visibility: visibility.optional(),
+    ignore_requester_presence: z.boolean().optional(),
+  }),
+  remove_user_from_chat: z.object({
+    chat_id: id,
+    user_id: id,
+    user_type: z.enum(['agent', 'customer']),
+    ignore_requester_presence: z.boolean().optional(),
+  }),
+  send_event_preview: z.object({
+    chat_id: id,
+    event: z.object({ type: z.literal('message'), text: z.string(), visibility: visibility.optional(), custom_id: z.string().optional() }),
+  }),
+  send_thinking_indicator: z.object({
+    chat_id: id,
+    title: z.string().optional(),
+    description: z.string().optional(),
+    visibility: visibility.optional(),
+    custom_id: z.string().optional(),
+  }),
+  send_rich_message_postback: z.object({ chat_id: id, thread_id: id, event_id: id, postback: postbackInput }),
+  delete_event: z.object({ chat_id: id, thread_id: id, event_id: id }),
+  ...propertySchemas,
+  multicast: z.object({
+    recipients: z.object({
+      agents: z.object({ all: z.boolean().optional(), ids: z.array(id).optional(), groups: groupIds.optional() }).optional(),
+      customers: z.array(id).optional(),
+    }),
+    content: z.unknown(),
+    type: z.string().optional(),
+  }),
+  set_away_status: z.object({ away: z.boolean() }),
 }
 
 /** One line naming each failing field, e.g. "`event.text`: Invalid input: expected string". */

@@ -1,4 +1,15 @@
-import type { ChatRecord, CustomerRecord, EventRecord, Storage, StorageCounts, ThreadRecord, TokenRecord } from './storage'
+import type {
+  ChatRecord,
+  CustomerRecord,
+  EventRecord,
+  FileRecord,
+  GreetingRecord,
+  OrganizationRecord,
+  Storage,
+  StorageCounts,
+  ThreadRecord,
+  TokenRecord,
+} from './storage'
 
 const key = (organizationId: string, id: string): string => `${organizationId}\u0000${id}`
 
@@ -10,6 +21,9 @@ export class MemoryStorage implements Storage {
   private readonly threads = new Map<string, ThreadRecord>()
   private readonly events = new Map<string, EventRecord[]>()
   private readonly tokens = new Map<string, TokenRecord>()
+  private readonly greetings = new Map<string, GreetingRecord>()
+  private readonly files = new Map<string, FileRecord>()
+  private readonly organizations = new Map<string, OrganizationRecord>()
 
   getCustomer(organizationId: string, customerId: string): CustomerRecord | undefined {
     return this.customers.get(key(organizationId, customerId))
@@ -60,12 +74,54 @@ export class MemoryStorage implements Storage {
     return [...(this.events.get(key(organizationId, threadId)) ?? [])]
   }
 
+  getEvent(organizationId: string, threadId: string, eventId: string): EventRecord | undefined {
+    return this.events.get(key(organizationId, threadId))?.find((e) => e.id === eventId)
+  }
+
+  updateEvent(organizationId: string, threadId: string, event: EventRecord): void {
+    const list = this.events.get(key(organizationId, threadId))
+    const index = list?.findIndex((e) => e.id === event.id) ?? -1
+    if (list && index >= 0) list[index] = event
+  }
+
   getToken(accessToken: string): TokenRecord | undefined {
     return this.tokens.get(accessToken)
   }
 
   putToken(token: TokenRecord): void {
     this.tokens.set(token.access_token, token)
+  }
+
+  listTokens(entityId: string): TokenRecord[] {
+    return [...this.tokens.values()].filter((token) => token.entity_id === entityId)
+  }
+
+  getGreeting(organizationId: string, uniqueId: string): GreetingRecord | undefined {
+    return this.greetings.get(key(organizationId, uniqueId))
+  }
+
+  putGreeting(greeting: GreetingRecord): void {
+    this.greetings.set(key(greeting.organization_id, greeting.unique_id), greeting)
+  }
+
+  listGreetings(organizationId: string, customerId: string): GreetingRecord[] {
+    return [...this.greetings.values()].filter((g) => g.organization_id === organizationId && g.customer_id === customerId)
+  }
+
+  getFile(fileId: string): FileRecord | undefined {
+    return this.files.get(fileId)
+  }
+
+  putFile(file: FileRecord): void {
+    this.files.set(file.id, file)
+  }
+
+  getOrganization(organizationId: string): OrganizationRecord | undefined {
+    return this.organizations.get(organizationId)
+  }
+
+  putOrganization(organization: OrganizationRecord): void {
+    this.organizations.set(organization.id, organization)
   }
 
   counts(): StorageCounts {

@@ -16,6 +16,13 @@
  */
 import type { Properties, WireAddress, WireEventType, WireQueue, WireSessionFields } from '@rapport/protocol'
 
+/** Last page the customer reported (`login.customer_page`, `update_customer_page`). */
+export interface CustomerPageRecord {
+  url: string
+  title?: string
+  opened_at: string
+}
+
 export type Visibility = 'all' | 'agents'
 
 export interface CustomerStatisticsRecord {
@@ -38,6 +45,13 @@ export interface CustomerRecord {
   avatar?: string
   session_fields?: WireSessionFields
   address?: WireAddress
+  phone_number?: string
+  omnichannel?: Record<string, unknown>
+  /** Opaque map the client keeps and sends back at login (`customer_side_storage_updated`). */
+  customer_side_storage?: Record<string, string>
+  last_page?: CustomerPageRecord
+  /** A banned customer's logins fail with `customer_banned`. */
+  banned?: boolean
   statistics: CustomerStatisticsRecord
 }
 
@@ -90,7 +104,51 @@ export interface EventRecord {
   author_id?: string
   visibility: Visibility
   properties?: Properties
+  /** Deleted (`delete_event`): hidden from customers, shown to agents with `deleted: true`. */
+  deleted?: boolean
   [field: string]: unknown
+}
+
+/** A greeting shown to a customer (`incoming_greeting`). */
+export interface GreetingRecord {
+  /** Greeting template id (a number on the wire). */
+  id: number
+  unique_id: string
+  organization_id: string
+  customer_id: string
+  agent_id: string
+  created_at: string
+  subtype?: string
+  is_exit_intent: boolean
+  /** The greeting's message or rich message, as an event record (no `author_id` yet: the agent). */
+  event: EventRecord
+  /** `pending` until accepted or canceled (or replaced by a newer greeting). */
+  status: 'pending' | 'accepted' | 'canceled'
+  /** Whether it was already sent once (`displayed_first_time` is true only the first time). */
+  displayed: boolean
+  /** Button ids the customer clicked (`send_greeting_button_clicked`). */
+  clicked_buttons: string[]
+}
+
+/** An uploaded file (`upload_file`), served at `/files/<id>/<name>`. */
+export interface FileRecord {
+  id: string
+  organization_id: string
+  /** Customer who uploaded it. */
+  owner_id: string
+  name: string
+  content_type: string
+  size: number
+  width?: number
+  height?: number
+  created_at: string
+  data: Buffer
+}
+
+/** License state of an organization (admin-controlled). */
+export interface OrganizationRecord {
+  id: string
+  license_expired: boolean
 }
 
 export interface TokenRecord {
@@ -126,9 +184,25 @@ export interface Storage {
   appendEvent(organizationId: string, threadId: string, event: EventRecord): void
   /** Events of a thread in the order they were appended. */
   listEvents(organizationId: string, threadId: string): EventRecord[]
+  getEvent(organizationId: string, threadId: string, eventId: string): EventRecord | undefined
+  /** Replaces the stored event with the same id (keeps its position). */
+  updateEvent(organizationId: string, threadId: string, event: EventRecord): void
 
   getToken(accessToken: string): TokenRecord | undefined
   putToken(token: TokenRecord): void
+  /** Tokens issued to a customer or agent id. */
+  listTokens(entityId: string): TokenRecord[]
+
+  getGreeting(organizationId: string, uniqueId: string): GreetingRecord | undefined
+  putGreeting(greeting: GreetingRecord): void
+  /** A customer's greetings, oldest first. */
+  listGreetings(organizationId: string, customerId: string): GreetingRecord[]
+
+  getFile(fileId: string): FileRecord | undefined
+  putFile(file: FileRecord): void
+
+  getOrganization(organizationId: string): OrganizationRecord | undefined
+  putOrganization(organization: OrganizationRecord): void
 
   counts(): StorageCounts
   close(): void

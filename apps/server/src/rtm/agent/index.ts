@@ -1,35 +1,33 @@
 /** The agent side of RTM (agent-rtm.md): what a bot or a test agent needs. */
 import { z } from 'zod'
-import type { ServerContext } from '../context'
-import { agentCanAccess, agentChat } from '../domain/access'
-import type { RoutingStatus } from '../domain/agentDirectory'
-import { appendEvent, deactivateThread, findChatUser, markEventsAsSeen, pushIncomingEvent } from '../domain/chats'
-import { toNewEvent } from '../domain/events'
-import { listThreads } from '../domain/listThreads'
-import { routeQueue } from '../domain/routing'
-import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread } from '../domain/views'
-import type { AgentConfig } from '../options'
-import type { ChatRecord } from '../storage/storage'
-import { decodePageId, encodePageId, pageOf } from '../util/paging'
-import { defineAction, type ActionHandler, type RequestContext, type SideProtocol } from './actionTable'
-import type { AgentSession, Session } from './connection'
-import { pushToAgents, pushToChat } from './fanout'
-import { RtmError, notFound } from './rtmError'
-import { agentSchemas as s } from './schemas'
+import type { ServerContext } from '../../context'
+import { agentCanAccess, agentChat } from '../../domain/access'
+import type { RoutingStatus } from '../../domain/agentDirectory'
+import { appendEvent, deactivateThread, findChatUser, markEventsAsSeen, pushIncomingEvent } from '../../domain/chats'
+import { toNewEvent } from '../../domain/events'
+import { listThreads } from '../../domain/listThreads'
+import { routeQueue } from '../../domain/routing'
+import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread } from '../../domain/views'
+import type { AgentConfig } from '../../options'
+import type { ChatRecord } from '../../storage/storage'
+import { decodePageId, encodePageId, pageOf } from '../../util/paging'
+import { refreshGroupStatuses } from '../../domain/groups'
+import { isLicenseExpired } from '../../domain/license'
+import { defineAction, type ActionHandler, type SideProtocol } from '../actionTable'
+import { propertyActions } from '../propertyActions'
+import { collaborationActions } from './collaboration'
+import { accessibleChat, action, chatThread, threadEvent, type AgentActionTable, type AgentRequest } from './common'
+import { agentEventActions } from './events'
+import { indicatorActions } from './indicators'
+import { announceRoutingStatus } from './routingStatus'
+import type { AgentSession, Session } from '../connection'
+import { pushToAgents, pushToChat } from '../fanout'
+import { RtmError, notFound } from '../rtmError'
+import { agentSchemas as s } from '../schemas'
 
-type Request = RequestContext<AgentSession>
+type Request = AgentRequest
 
-const action = <Schema extends z.ZodType>(schema: Schema, handle: (request: Request, payload: z.output<Schema>) => unknown) =>
-  defineAction<Schema, AgentSession>(schema, handle)
-
-const accessibleChat = (request: Request, chatId: string): ChatRecord =>
-  agentChat(request.ctx, request.connection.organizationId, request.session.agent, chatId)
-
-/** Announces a routing status change to the organization's agents and assigns queued chats. */
-export const announceRoutingStatus = (ctx: ServerContext, organizationId: string, agentId: string, status: RoutingStatus): void => {
-  pushToAgents(ctx, organizationId, 'routing_status_set', { agent_id: agentId, status })
-  if (status === 'accepting_chats') routeQueue(ctx, organizationId)
-}
+export { announceRoutingStatus } from './routingStatus'
 
 const myProfile = (ctx: ServerContext, organizationId: string, agent: AgentConfig) => ({
   id: agent.id,
@@ -58,12 +56,14 @@ const listChatsCursor = z.object({
 const login: ActionHandler<undefined> = defineAction(s.login, (request, payload) => {
   const { ctx, connection } = request
   const organizationId = connection.organizationId
+  if (isLicenseExpired(ctx, organizationId)) throw new RtmError('license_expired', 'License expired')
   const token = ctx.tokens.verify(payload.token, 'agent', organizationId)
   const agent = token ? ctx.agents.get(token.entity_id) : ctx.agents.byFixedToken(payload.token.replace(/^Bearer /, ''))
   if (!agent) throw new RtmError('authentication', 'Invalid access token')
   const before = ctx.agents.status(organizationId, agent.id)
   const status = ctx.agents.startSession(organizationId, agent, { reconnect: payload.reconnect ?? false, away: payload.away ?? false })
   connection.beginSession({ kind: 'agent', agent }, payload.pushes)
+  if (token) connection.expireAt(token.expires_at, ctx.clock.nowMs(), () => connection.disconnect('access_token_expired'))
   const now = Math.floor(ctx.clock.nowMs() / 1000)
   if (status !== before) request.afterResponse(() => announceRoutingStatus(ctx, organizationId, agent.id, status))
   return {
@@ -83,7 +83,7 @@ const login: ActionHandler<undefined> = defineAction(s.login, (request, payload)
   }
 })
 
-const actions: Record<string, ActionHandler<AgentSession>> = {
+const actions: AgentActionTable = {
   set_routing_status: action(s.set_routing_status, (request, payload) => {
     const { ctx, connection, session } = request
     const agentId = payload.agent_id ?? session.agent.id
@@ -223,6 +223,12 @@ const actions: Record<string, ActionHandler<AgentSession>> = {
 export const agentProtocol: SideProtocol<AgentSession> = {
   side: 'agent',
   login,
-  actions,
+  actions: {
+    ...actions,
+    ...collaborationActions,
+    ...indicatorActions,
+    ...agentEventActions,
+    ...propertyActions<AgentSession>({ side: 'agent', chat: accessibleChat, thread: chatThread, event: threadEvent }),
+  },
   isSession: (session: Session | undefined): session is AgentSession => session?.kind === 'agent',
 }

@@ -1,49 +1,40 @@
-/** The customer side of RTM (customer-rtm §4, §5): login and the chat actions of this server. */
-import { LIMITS, type WireListChatsResponse, type WireLoginResponse } from '@rapport/protocol'
+/**
+ * Customer chat actions (customer-rtm §5.1): start/resume/deactivate, reading chats and
+ * threads, marking events seen.
+ *
+ * Groups: a chat's `access.group_ids` must name known groups (`group_not_found`). With
+ * the server option `offlineChats: false`, a chat whose groups are all offline cannot be
+ * started or resumed unless `continuous: true` (`groups_offline`); by default chats are
+ * always possible and wait in the queue (asynchronous chats).
+ */
+import { LIMITS, type WireListChatsResponse } from '@rapport/protocol'
 import { z } from 'zod'
-import type { ServerContext } from '../context'
-import { customerChat } from '../domain/access'
-import { appendEvent, deactivateThread, markEventsAsSeen, openThread, pushIncomingChat, pushIncomingEvent } from '../domain/chats'
-import { toNewEvent } from '../domain/events'
-import { listThreads } from '../domain/listThreads'
-import { assignAgent, planRouting } from '../domain/routing'
-import { activeThread, chatView, customerChatSummary, customerView, lastThread, visibleEvents } from '../domain/views'
-import type { ChatRecord, CustomerRecord, ThreadRecord } from '../storage/storage'
-import { shortId } from '../util/ids'
-import { decodePageId, encodePageId, pageOf } from '../util/paging'
-import { defineAction, type ActionHandler, type RequestContext, type SideProtocol } from './actionTable'
-import type { CustomerSession, Session } from './connection'
-import { RtmError, notFound } from './rtmError'
-import { customerSchemas as s, type EventPayload } from './schemas'
+import type { ServerContext } from '../../context'
+import { appendEvent, deactivateThread, markEventsAsSeen, openThread, pushIncomingChat } from '../../domain/chats'
+import { toNewEvent } from '../../domain/events'
+import { groupStatus } from '../../domain/groups'
+import { listThreads } from '../../domain/listThreads'
+import { assignAgent, planRouting } from '../../domain/routing'
+import { activeThread, chatView, customerChatSummary, lastThread } from '../../domain/views'
+import type { ChatRecord, ThreadRecord } from '../../storage/storage'
+import { shortId } from '../../util/ids'
+import { decodePageId, encodePageId, pageOf } from '../../util/paging'
+import { RtmError, notFound } from '../rtmError'
+import { customerSchemas as s, type EventPayload } from '../schemas'
+import { action, ownChat, requireCustomer, type CustomerActionTable, type CustomerRequest } from './common'
 
-type Request = RequestContext<CustomerSession>
-
-const action = <Schema extends z.ZodType>(schema: Schema, handle: (request: Request, payload: z.output<Schema>) => unknown) =>
-  defineAction<Schema, CustomerSession>(schema, handle)
-
-const requireCustomer = (request: Request): CustomerRecord => {
-  const customer = request.ctx.storage.getCustomer(request.connection.organizationId, request.session.customerId)
-  if (!customer) throw new RtmError('authentication', 'Unknown customer')
-  return customer
+/** Appends a thread's initial events (after the welcome message, if one was named); returns the ids of the customer's events. */
+const appendInitialEvents = (request: CustomerRequest, thread: ThreadRecord, events: EventPayload[] | undefined, welcomeMessageId: string | undefined): string[] => {
+  const { ctx, connection, session } = request
+  if (welcomeMessageId !== undefined) {
+    const welcome = ctx.platform.welcomeMessage(connection.organizationId, session.customerId, welcomeMessageId)
+    if (welcome) appendEvent(ctx, thread, { type: 'message', visibility: 'all', text: welcome.event.text }, welcome.agent_id)
+  }
+  return (events ?? []).map((event) => appendEvent(ctx, thread, toNewEvent(event, 'customer'), session.customerId).id)
 }
-
-const ownChat = (request: Request, chatId: string): ChatRecord =>
-  customerChat(request.ctx, request.connection.organizationId, request.session.customerId, chatId)
-
-const hasUnreadEvents = (ctx: ServerContext, chat: ChatRecord, customerId: string): boolean => {
-  const seen = chat.users.find((u) => u.id === customerId)?.events_seen_up_to ?? ''
-  return chat.thread_ids.some((threadId) => {
-    const thread = ctx.storage.getThread(chat.organization_id, threadId)
-    return thread !== undefined && visibleEvents(ctx, thread, 'customer').some((e) => e.author_id !== customerId && e.created_at > seen)
-  })
-}
-
-/** Appends a thread's initial events; returns their ids. */
-const appendInitialEvents = (request: Request, thread: ThreadRecord, events: EventPayload[] | undefined): string[] =>
-  (events ?? []).map((event) => appendEvent(request.ctx, thread, toNewEvent(event, 'customer'), request.session.customerId).id)
 
 /** After `start_chat`/`resume_chat`: mark seen, plan routing, then push `incoming_chat` and the assignment. */
-const announceThread = (request: Request, chat: ChatRecord, thread: ThreadRecord): void => {
+const announceThread = (request: CustomerRequest, chat: ChatRecord, thread: ThreadRecord): void => {
   const { ctx, connection, requestId, session } = request
   const last = ctx.storage.listEvents(chat.organization_id, thread.id).at(-1)
   if (last) markEventsAsSeen(ctx, chat, session.customerId, last.created_at, false)
@@ -54,6 +45,13 @@ const announceThread = (request: Request, chat: ChatRecord, thread: ThreadRecord
   })
 }
 
+/** `group_not_found` for unknown groups; `groups_offline` when asynchronous chats are off and every group is offline. */
+const checkGroups = (ctx: ServerContext, organizationId: string, groupIds: number[], active: boolean, continuous: boolean | undefined): void => {
+  for (const id of groupIds) if (!ctx.groups.has(id)) throw new RtmError('group_not_found', `Group ${id} not found`)
+  if (!active || continuous === true || ctx.platform.offlineChats) return
+  if (groupIds.every((id) => groupStatus(ctx, organizationId, id) === 'offline')) throw new RtmError('groups_offline', 'Groups are offline')
+}
+
 const chatsSortKey = (ctx: ServerContext, chat: ChatRecord): string => lastThread(ctx, chat)?.created_at ?? chat.created_at
 
 const listChatsCursor = z.object({
@@ -62,96 +60,44 @@ const listChatsCursor = z.object({
   sort_order: z.enum(['asc', 'desc']),
 })
 
-const login: ActionHandler<undefined> = defineAction(s.login, (request, payload) => {
-  const { ctx, connection } = request
-  const organizationId = connection.organizationId
-  const token = ctx.tokens.verify(payload.token, 'customer', organizationId)
-  if (!token) throw new RtmError('authentication', 'Invalid access token')
-  const existing = ctx.storage.getCustomer(organizationId, token.entity_id)
-  if (!existing) throw new RtmError('authentication', 'Invalid access token')
-  const data = payload.customer ?? {}
-  const customer: CustomerRecord = {
-    ...existing,
-    ...(data.name === undefined ? {} : { name: data.name }),
-    ...(data.email === undefined ? {} : { email: data.email }),
-    ...(data.avatar === undefined ? {} : { avatar: data.avatar }),
-    ...(data.session_fields === undefined ? {} : { session_fields: data.session_fields }),
-    ...(data.address === undefined ? {} : { address: data.address }),
-    statistics: {
-      ...existing.statistics,
-      visits_count: existing.statistics.visits_count + 1,
-      page_views_count: existing.statistics.page_views_count + (payload.customer_page ? 1 : 0),
-    },
-  }
-  ctx.storage.putCustomer(customer)
-  const groupId = payload.group_id ?? 0
-  connection.beginSession({ kind: 'customer', customerId: customer.id, groupId }, payload.pushes)
-  const chats = ctx.storage.listCustomerChats(organizationId, customer.id)
-  const onlineGroups = ctx.agents.onlineGroups(organizationId)
-  const response: WireLoginResponse = {
-    customer: { ...customerView(ctx, customer), statistics: { ...customer.statistics } },
-    has_active_thread: chats.some((chat) => activeThread(ctx, chat) !== undefined),
-    chats: chats.map((chat) => ({
-      chat_id: chat.id,
-      has_unread_events: hasUnreadEvents(ctx, chat, customer.id),
-      has_active_thread: activeThread(ctx, chat) !== undefined,
-    })),
-    __priv_dynamic_config: {
-      ...(onlineGroups.length > 0 ? { online_groups_ids: onlineGroups } : {}),
-      customer_groups: { monitoring: { id: groupId, static_config_url: '', language_config_url: '' } },
-      organization_id: organizationId,
-    },
-    customer_id: customer.id,
-  }
-  return response
-})
-
-const actions: Record<string, ActionHandler<CustomerSession>> = {
+export const chatActions: CustomerActionTable = {
   start_chat: action(s.start_chat, (request, payload) => {
     const { ctx, connection, session } = request
     const customer = requireCustomer(request)
     if (ctx.storage.listCustomerChats(connection.organizationId, customer.id).length >= LIMITS.chatsPerCustomer) {
       throw new RtmError('chat_limit_reached', 'Chat limit reached: the customer already has a chat')
     }
+    const groupIds = payload.chat?.access?.group_ids ?? [session.groupId]
+    checkGroups(ctx, connection.organizationId, groupIds, payload.active ?? true, payload.continuous)
     const chat: ChatRecord = {
       id: shortId(),
       organization_id: connection.organizationId,
       customer_id: customer.id,
       created_at: ctx.clock.timestamp(),
       users: [{ id: customer.id, type: 'customer', present: true }],
-      access: { group_ids: payload.chat?.access?.group_ids ?? [session.groupId] },
+      access: { group_ids: groupIds },
       properties: payload.chat?.properties ?? {},
       thread_ids: [],
     }
     ctx.storage.putChat(chat)
     ctx.storage.putCustomer({ ...customer, statistics: { ...customer.statistics, chats_count: customer.statistics.chats_count + 1 } })
     const thread = openThread(ctx, chat, { active: payload.active ?? true, ...(payload.chat?.thread?.properties ? { properties: payload.chat.thread.properties } : {}) })
-    const eventIds = appendInitialEvents(request, thread, payload.chat?.thread?.events)
+    const eventIds = appendInitialEvents(request, thread, payload.chat?.thread?.events, payload.welcome_message_id)
     announceThread(request, chat, thread)
     return { chat_id: chat.id, thread_id: thread.id, ...(eventIds.length > 0 ? { event_ids: eventIds } : {}) }
   }),
 
   resume_chat: action(s.resume_chat, (request, payload) => {
-    const { ctx } = request
+    const { ctx, connection } = request
     const chat = ownChat(request, payload.chat.id)
     if (activeThread(ctx, chat)) throw new RtmError('chat_already_active', 'Chat is already active')
+    checkGroups(ctx, connection.organizationId, payload.chat.access?.group_ids ?? chat.access.group_ids, payload.active ?? true, payload.continuous)
     if (payload.chat.access?.group_ids) chat.access = { group_ids: payload.chat.access.group_ids }
     if (payload.chat.properties) chat.properties = { ...chat.properties, ...payload.chat.properties }
     const thread = openThread(ctx, chat, { active: payload.active ?? true, ...(payload.chat.thread?.properties ? { properties: payload.chat.thread.properties } : {}) })
-    const eventIds = appendInitialEvents(request, thread, payload.chat.thread?.events)
+    const eventIds = appendInitialEvents(request, thread, payload.chat.thread?.events, payload.welcome_message_id)
     announceThread(request, chat, thread)
     return { thread_id: thread.id, ...(eventIds.length > 0 ? { event_ids: eventIds } : {}) }
-  }),
-
-  send_event: action(s.send_event, (request, payload) => {
-    const { ctx, connection, requestId, session } = request
-    const chat = ownChat(request, payload.chat_id)
-    const thread = lastThread(ctx, chat)
-    if (!thread || (!thread.active && payload.attach_to_last_thread !== true)) throw new RtmError('chat_inactive', 'Chat is inactive')
-    const event = appendEvent(ctx, thread, toNewEvent(payload.event, 'customer'), session.customerId)
-    markEventsAsSeen(ctx, chat, session.customerId, event.created_at, false)
-    request.afterResponse(() => pushIncomingEvent(ctx, chat, thread, event, { requester: connection, requestId }))
-    return { event_id: event.id }
   }),
 
   get_chat: action(s.get_chat, (request, payload) => {
@@ -190,14 +136,7 @@ const actions: Record<string, ActionHandler<CustomerSession>> = {
     return response
   }),
 
-  list_threads: action(s.list_threads, (request, payload) =>
-    listThreads(request.ctx, ownChat(request, payload.chat_id), payload, 'customer'),
-  ),
-
-  get_customer: action(s.get_customer, (request) => {
-    const customer = requireCustomer(request)
-    return customerView(request.ctx, customer, { statistics: true })
-  }),
+  list_threads: action(s.list_threads, (request, payload) => listThreads(request.ctx, ownChat(request, payload.chat_id), payload, 'customer')),
 
   deactivate_chat: action(s.deactivate_chat, (request, payload) => {
     const { ctx, session } = request
@@ -214,11 +153,4 @@ const actions: Record<string, ActionHandler<CustomerSession>> = {
     request.afterResponse(() => markEventsAsSeen(ctx, chat, session.customerId, payload.seen_up_to))
     return {}
   }),
-}
-
-export const customerProtocol: SideProtocol<CustomerSession> = {
-  side: 'customer',
-  login,
-  actions,
-  isSession: (session: Session | undefined): session is CustomerSession => session?.kind === 'customer',
 }
