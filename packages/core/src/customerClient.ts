@@ -1,44 +1,19 @@
 import {
-  type Chat,
-  type ChatEvent,
   type ConnectedPayload,
-  type Customer,
   type CustomerEvent,
   type CustomerEventMap,
   type CustomerEventName,
-  type ListChatsResult,
-  type ListThreadsResult,
-  LIMITS,
   type LoginChat,
-  type OutgoingEvent,
   type Region,
-  type ResumeChatParams,
-  type StartChatParams,
-  type SuccessResult,
-  type WireChat,
-  type WireCustomer,
-  type WireIncomingChatPush,
-  type WireIncomingEventPush,
-  type WireListChatsResponse,
-  type WireListThreadsResponse,
   type WireLoginRequest,
   type WireLoginResponse,
-  buildStartChatPayload,
   customerPushSubscription,
   customerRtmUrl,
   isObject,
-  parseChat,
-  parseCustomer,
-  parseEvent,
-  parseListChats,
-  parseListThreads,
   parseLogin,
   parsePush,
-  requireStrings,
   resolveEndpoints,
-  serializeOutgoingEvent,
   serializeSessionFields,
-  validateOutgoingEvent,
 } from '@rapport/protocol'
 import { Observable, Subject, filter, firstValueFrom, map } from 'rxjs'
 import { type Actor, createActor, fromPromise } from 'xstate'
@@ -54,6 +29,7 @@ import {
 } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
 import { createSocketLogic } from './connection/socketActor'
+import { type CustomerMethods, createCustomerMethods } from './customerMethods'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
 import type { ExternalStore } from './externalStore'
@@ -94,7 +70,7 @@ export interface CustomerClientConfig {
   environment?: Env
 }
 
-export interface CustomerClient extends ExternalStore<ChatState> {
+export interface CustomerClient extends ExternalStore<ChatState>, CustomerMethods {
   readonly auth: CustomerAuth
   /** Every SDK event, typed. */
   readonly events$: Observable<CustomerEvent>
@@ -109,23 +85,6 @@ export interface CustomerClient extends ExternalStore<ChatState> {
   connect(): void
   disconnect(): void
   destroy(): void
-  startChat(params?: StartChatParams): Promise<{ chat: Chat }>
-  resumeChat(params: ResumeChatParams): Promise<{ chat: Chat }>
-  sendEvent(params: { chatId: string; event: OutgoingEvent; attachToLastThread?: boolean }): Promise<ChatEvent>
-  getChat(params: { chatId: string; threadId?: string }): Promise<Chat>
-  listChats(params?: { pageId?: string; limit?: number }): Promise<ListChatsResult>
-  listThreads(params: { chatId: string; pageId?: string; sortOrder?: 'asc' | 'desc'; limit?: number; minEventsCount?: number }): Promise<ListThreadsResult>
-  getCustomer(): Promise<Customer>
-  deactivateChat(params: { id: string }): Promise<SuccessResult>
-  markEventsAsSeen(params: { chatId: string; seenUpTo: string }): Promise<SuccessResult>
-  /** Sends any customer action as is; the answer's payload is returned raw. */
-  request(action: string, payload?: object): Promise<unknown>
-}
-
-const OK: SuccessResult = Object.freeze({ success: true })
-
-const validation = (message: string | null): void => {
-  if (message !== null) throw new ChatError('VALIDATION', message)
 }
 
 /**
@@ -164,7 +123,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   const store = createChatStore()
   const eventsSubject = new Subject<CustomerEvent>()
   const disposers = new Set<() => void>()
-  let page = config.page ? { ...config.page } : undefined
+  const pageRef: { current?: { url?: string; title?: string } } = config.page ? { current: { ...config.page } } : {}
   let destroyed = false
 
   const emit = (events: CustomerEvent[]): void => {
@@ -199,7 +158,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       is_mobile: false,
       application: { name: 'rapport_customer_sdk', version: SDK_VERSION },
       ...(typeof config.groupId === 'number' && { group_id: config.groupId }),
-      ...(page?.url !== undefined && { customer_page: { url: page.url, ...(page.title !== undefined && { title: page.title }) } }),
+      ...(pageRef.current?.url !== undefined && { customer_page: { url: pageRef.current.url, ...(pageRef.current.title !== undefined && { title: pageRef.current.title }) } }),
       ...(config.referrer !== undefined && { referrer: config.referrer }),
       ...(config.tabId !== undefined && { tab_id: config.tabId }),
       pushes: customerPushSubscription(),
@@ -319,24 +278,17 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     return rtm.request(action, payload)
   }
 
-  const incomingChat = (result: RtmResult, fallback: () => Promise<Chat>): Promise<{ chat: Chat }> | { chat: Chat } => {
-    if (result.via === 'push') {
-      const chat = parseChat((result.payload as WireIncomingChatPush).chat)
-      emitUserData(chat)
-      store.dispatch({ type: 'chat/fetched', chat })
-      return { chat }
-    }
-    return fallback().then((chat) => ({ chat }))
-  }
-
-  const emitUserData = (chat: { users: Chat['users'] }) => {
-    const events: CustomerEvent[] = chat.users.map((user) => {
-      const { present: _present, ...rest } = user
-      return { type: 'user_data', payload: rest as typeof user }
-    })
-    for (const event of events) eventsSubject.next(event)
-    store.dispatch(events)
-  }
+  const methods = createCustomerMethods({
+    env,
+    auth,
+    store,
+    organizationId: config.organizationId,
+    endpoints: () => endpoints(actor.getSnapshot().context.region ?? config.region),
+    send,
+    isConnected: () => actor.getSnapshot().hasTag('canSend'),
+    emit,
+    page: pageRef,
+  })
 
   const client: CustomerClient = {
     auth,
@@ -388,84 +340,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       store.dispose()
     },
 
-    startChat: async (params = {}) => {
-      for (const event of params.chat?.thread?.events ?? []) validation(validateOutgoingEvent(event))
-      const result = await send('start_chat', buildStartChatPayload(params))
-      return incomingChat(result, () => client.getChat({ chatId: (result.payload as { chat_id: string }).chat_id }))
-    },
-    resumeChat: async (params) => {
-      validation(requireStrings(params?.chat, 'id'))
-      for (const event of params.chat.thread?.events ?? []) validation(validateOutgoingEvent(event))
-      const result = await send('resume_chat', buildStartChatPayload(params))
-      return incomingChat(result, () => client.getChat({ chatId: params.chat.id }))
-    },
-    sendEvent: async (params) => {
-      validation(requireStrings(params, 'chatId'))
-      validation(validateOutgoingEvent(params.event))
-      const result = await send('send_event', {
-        chat_id: params.chatId,
-        event: serializeOutgoingEvent(params.event),
-        ...(params.attachToLastThread && { attach_to_last_thread: true }),
-      })
-      if (result.via === 'push') {
-        const push = result.payload as WireIncomingEventPush
-        const event = parseEvent(push.event, push.thread_id)
-        if (!event) throw new ChatError('INTERNAL', 'The server answered with an event of an unknown type')
-        store.dispatch({ type: 'event/sent', chatId: params.chatId, event })
-        return event
-      }
-      // a server that does not tag the push: read the stored event back
-      const eventId = (result.payload as { event_id: string }).event_id
-      const chat = await client.getChat({ chatId: params.chatId })
-      const event = chat.thread?.events.find((e) => e.id === eventId)
-      if (!event) throw new ChatError('INTERNAL', 'The sent event could not be read back')
-      return event
-    },
-    getChat: async (params) => {
-      validation(requireStrings(params, 'chatId'))
-      const result = await send('get_chat', { chat_id: params.chatId, ...(params.threadId !== undefined && { thread_id: params.threadId }) })
-      const chat = parseChat(result.payload as WireChat)
-      emitUserData(chat)
-      store.dispatch({ type: 'chat/fetched', chat })
-      return chat
-    },
-    listChats: async (params = {}) => {
-      if (params.limit !== undefined && (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > LIMITS.listChatsMaxLimit))
-        throw new ChatError('VALIDATION', `\`limit\` must be an integer from 1 to ${LIMITS.listChatsMaxLimit}`)
-      const result = await send('list_chats', params.pageId !== undefined ? { page_id: params.pageId } : { limit: params.limit ?? LIMITS.listChatsDefaultLimit })
-      const parsed = parseListChats(result.payload as WireListChatsResponse)
-      emitUserData(parsed)
-      store.dispatch({ type: 'chats/listed', result: parsed })
-      return parsed
-    },
-    listThreads: async (params) => {
-      validation(requireStrings(params, 'chatId'))
-      const payload =
-        params.pageId !== undefined
-          ? { chat_id: params.chatId, page_id: params.pageId }
-          : {
-              chat_id: params.chatId,
-              ...(params.sortOrder !== undefined && { sort_order: params.sortOrder }),
-              ...(params.limit !== undefined && { limit: params.limit }),
-              ...(params.minEventsCount !== undefined && { min_events_count: params.minEventsCount }),
-            }
-      const result = await send('list_threads', payload)
-      const parsed = parseListThreads(result.payload as WireListThreadsResponse, params.chatId)
-      store.dispatch({ type: 'threads/fetched', chatId: params.chatId, threads: parsed.threads })
-      return parsed
-    },
-    getCustomer: async () => parseCustomer((await send('get_customer')).payload as WireCustomer),
-    deactivateChat: async (params) => {
-      validation(requireStrings(params, 'id'))
-      await send('deactivate_chat', { id: params.id })
-      return OK
-    },
-    markEventsAsSeen: async (params) => {
-      validation(requireStrings(params, 'chatId', 'seenUpTo'))
-      await send('mark_events_as_seen', { chat_id: params.chatId, seen_up_to: params.seenUpTo })
-      return OK
-    },
-    request: async (action, payload = {}) => (await send(action, payload)).payload,
+    ...methods,
   }
 
   actor.start()

@@ -39,6 +39,18 @@ export interface HttpResponse {
   body: string
 }
 
+/** A file to upload: a Blob with a name, or React Native's `{uri, type?, name?}` object. */
+export type UploadBody = { kind: 'blob'; blob: Blob; name: string } | { kind: 'native'; file: { uri: string; type?: string; name?: string } }
+
+export interface UploadRequest {
+  url: string
+  headers: Record<string, string>
+  /** Sent as multipart/form-data with one part named `file`. */
+  body: UploadBody
+  signal: AbortSignal
+  onProgress?: (loaded: number, total: number) => void
+}
+
 export interface KeyValueStorage {
   getItem(key: string): string | null
   setItem(key: string, value: string): void
@@ -51,6 +63,8 @@ export interface Env {
   random(): number
   createSocket(url: string): SocketLike
   http(request: HttpRequest): Promise<HttpResponse>
+  /** Multipart upload with progress and abort (`uploadFile`). */
+  upload(request: UploadRequest): Promise<HttpResponse>
   readonly storage: KeyValueStorage
   /** Subscribes to online/offline and visible/hidden signals; returns an unsubscribe. */
   watchSignals(listener: (signal: 'online' | 'offline' | 'visible' | 'hidden') => void): () => void
@@ -107,6 +121,7 @@ export const createDefaultEnv = (): Env => {
       })
       return { status: response.status, body: await response.text() }
     },
+    upload: (request) => (typeof XMLHttpRequest === 'function' ? uploadWithXhr(request) : uploadWithFetch(request)),
     storage: browserStorage(),
     watchSignals: (listener) => {
       if (!win) return () => {}
@@ -124,4 +139,57 @@ export const createDefaultEnv = (): Env => {
     },
     isVisible: () => doc?.visibilityState !== 'hidden',
   }
+}
+
+const formOf = (body: UploadBody): FormData => {
+  const form = new FormData()
+  if (body.kind === 'blob') form.append('file', body.blob, body.name)
+  else form.append('file', body.file as unknown as Blob)
+  return form
+}
+
+/** Browsers and React Native: XHR reports upload progress. */
+const uploadWithXhr = (request: UploadRequest): Promise<HttpResponse> =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', request.url)
+    for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
+    xhr.upload.onprogress = (event) => request.onProgress?.(event.loaded, event.total)
+    xhr.onload = () => resolve({ status: xhr.status, body: String(xhr.responseText ?? '') })
+    xhr.onerror = () => reject(new Error('network error'))
+    xhr.onabort = () => reject(new Error('aborted'))
+    request.signal.addEventListener('abort', () => xhr.abort())
+    xhr.send(formOf(request.body))
+  })
+
+/**
+ * Node: the multipart body is encoded by the platform's FormData, then streamed in
+ * chunks so that progress follows what the socket has taken.
+ */
+const uploadWithFetch = async (request: UploadRequest): Promise<HttpResponse> => {
+  const encoded = new Response(formOf(request.body))
+  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'
+  const bytes = new Uint8Array(await encoded.arrayBuffer())
+  const chunk = 64 * 1024
+  let offset = 0
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close()
+        return
+      }
+      const end = Math.min(bytes.length, offset + chunk)
+      controller.enqueue(bytes.subarray(offset, end))
+      offset = end
+      request.onProgress?.(offset, bytes.length)
+    },
+  })
+  const response = await fetch(request.url, {
+    method: 'POST',
+    headers: { ...request.headers, 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
+    body: stream,
+    signal: request.signal,
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' })
+  return { status: response.status, body: await response.text() }
 }

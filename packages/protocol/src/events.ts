@@ -31,6 +31,9 @@ export interface CustomerUpdatedPayload {
   fields?: S.SessionFields
 }
 
+/** `user_data`: a chat user without `present`; customers carry `fields` (the documentation's name) too. */
+export type UserData = (Omit<S.CustomerUser, 'present'> & { fields: S.SessionFields }) | Omit<S.AgentUser, 'present'>
+
 export interface DisconnectedPayload {
   reason: string
   data?: Record<string, unknown>
@@ -84,11 +87,53 @@ export interface CustomerEventMap {
   thread_properties_deleted: { chatId: string; threadId: string; properties: S.PropertyNames }
   thread_properties_updated: { chatId: string; threadId: string; properties: S.Properties }
   user_added_to_chat: UserAddedToChatPayload
-  user_data: S.ChatUser
+  user_data: UserData
   user_removed_from_chat: { chatId: string; userId: string; reason?: string }
 }
 
 export type CustomerEventName = keyof CustomerEventMap
+
+/** Every event name, at run time (the type check keeps it equal to the map's keys). */
+export const CUSTOMER_EVENT_NAMES = [
+  'availability_updated',
+  'chat_deactivated',
+  'chat_properties_deleted',
+  'chat_properties_updated',
+  'chat_transferred',
+  'connected',
+  'connection_recovered',
+  'connection_unstable',
+  'customer_id',
+  'identity_changed',
+  'customer_updated',
+  'disconnected',
+  'event_deleted',
+  'event_properties_deleted',
+  'event_properties_updated',
+  'event_updated',
+  'events_marked_as_seen',
+  'greeting_accepted',
+  'greeting_canceled',
+  'incoming_chat',
+  'incoming_event',
+  'incoming_greeting',
+  'incoming_multicast',
+  'incoming_rich_message_postback',
+  'incoming_typing_indicator',
+  'incoming_thinking_indicator',
+  'incoming_welcome_message',
+  'incoming_event_preview',
+  'queue_position_updated',
+  'thread_properties_deleted',
+  'thread_properties_updated',
+  'user_added_to_chat',
+  'user_data',
+  'user_removed_from_chat',
+] as const satisfies readonly CustomerEventName[]
+
+type Missing = Exclude<CustomerEventName, (typeof CUSTOMER_EVENT_NAMES)[number]>
+/** Fails to compile when an event of the map is missing from the list. */
+export const EVERY_EVENT_LISTED: [Missing] extends [never] ? true : Missing = true
 
 /** One SDK event as a tagged value, the element type of the core's `events$`. */
 export type CustomerEvent = { [K in CustomerEventName]: { type: K; payload: CustomerEventMap[K] } }[CustomerEventName]
@@ -102,10 +147,16 @@ const ev = <K extends CustomerEventName>(type: K, payload: CustomerEventMap[K]):
   ({ type, payload }) as CustomerEvent
 
 /** The user as `user_data` carries it: without `present` (sdk-mapping §9). */
-const userData = (user: S.ChatUser): CustomerEvent => {
+/** The user as `user_data` carries it: without `present`; customers also get the documented `fields` alias. */
+export const userDataEvent = (user: S.ChatUser): CustomerEvent => {
   const { present: _present, ...rest } = user
-  return ev('user_data', rest as S.ChatUser)
+  return ev('user_data', rest.type === 'customer' ? { ...rest, fields: rest.sessionFields } : rest)
 }
+
+/** One `user_data` event per user, as every call and push that lists users emits them. */
+export const userDataEvents = (users: readonly S.ChatUser[]): CustomerEvent[] => users.map(userDataEvent)
+
+const userData = userDataEvent
 
 type P = Record<string, unknown>
 

@@ -345,3 +345,87 @@ export const parseLogin = (r: W.WireLoginResponse): { connected: S.ConnectedPayl
     hasUnreadEvents: c.has_unread_events,
   })),
 })
+
+// ---------------------------------------------------------------- other responses
+
+export interface FormResult {
+  enabled: boolean
+  form?: { id: string; fields: S.FormField[] }
+}
+
+/** `get_form` (sdk-mapping §6.7). */
+export const parseForm = (r: { enabled: boolean; form?: { id: string; fields: W.WireFormField[] } }): FormResult => {
+  if (!r.enabled || !r.form) return { enabled: false }
+  const ticket = r.form.fields.length > 0 && r.form.fields[0]?.id === undefined
+  const fields = r.form.fields.map((field, index) => {
+    let f: W.WireFormField = field
+    if (f.type === 'group_chooser' && Array.isArray(f.options))
+      f = { ...f, options: f.options.map(({ group_id, ...o }) => (group_id === undefined ? o : { ...o, groupId: group_id })) }
+    if (f.type === 'rating' && 'comment_label' in f) {
+      const { comment_label, ...rest } = f
+      f = { ...rest, commentLabel: comment_label }
+    }
+    return ticket ? { ...f, id: String(index) } : f
+  })
+  return { enabled: true, form: { id: r.form.id, fields } }
+}
+
+export interface UrlInfo {
+  url: string
+  title?: string
+  description?: string
+  imageUrl?: string
+  imageWidth?: number
+  imageHeight?: number
+}
+
+/** `get_url_info` (sdk-mapping §6.8). */
+export const parseUrlInfo = (r: {
+  url: string
+  title?: string
+  description?: string
+  image_url?: string
+  image_width?: number
+  image_height?: number
+}): UrlInfo => ({
+  url: r.url,
+  ...(r.title !== undefined && { title: r.title }),
+  ...(r.description !== undefined && { description: r.description }),
+  ...(r.image_url !== undefined && { imageUrl: `https://${r.image_url.replace(/^[a-z]+:\/\//i, '').replace(/^\/\//, '')}` }),
+  ...(r.image_width && r.image_height ? { imageWidth: r.image_width, imageHeight: r.image_height } : {}),
+})
+
+export interface PredictedAgent {
+  id: string
+  name: string
+  avatar: string
+  jobTitle: string
+  type: string
+  botType?: 'chatbot' | 'ai_agent'
+  isBot: boolean
+}
+
+export interface WelcomeMessageResult {
+  id: string
+  predictedAgent: PredictedAgent
+  queue: boolean
+}
+
+/** `request_welcome_message` (sdk-mapping §6.9). */
+export const parseWelcomeMessage = (r: {
+  id: string
+  predicted_agent: { id: string; name: string; avatar?: string; job_title?: string; type?: string; bot_type?: 'chatbot' | 'ai_agent'; is_bot?: boolean }
+  queue?: boolean
+}): WelcomeMessageResult => ({
+  id: r.id,
+  predictedAgent: {
+    id: r.predicted_agent.id,
+    name: r.predicted_agent.name,
+    avatar: r.predicted_agent.avatar ?? '',
+    jobTitle: r.predicted_agent.job_title ?? '',
+    type: r.predicted_agent.type ?? 'agent',
+    ...(r.predicted_agent.bot_type !== undefined && { botType: r.predicted_agent.bot_type }),
+    isBot: r.predicted_agent.is_bot ?? false,
+  },
+  queue: r.queue ?? false,
+})

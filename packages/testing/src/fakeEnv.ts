@@ -1,4 +1,4 @@
-import type { Clock, Env, HttpRequest, HttpResponse, KeyValueStorage, SocketLike, TimerId } from '@rapport/core'
+import type { Clock, Env, HttpRequest, HttpResponse, KeyValueStorage, SocketLike, TimerId, UploadRequest } from '@rapport/core'
 import { createMemoryStorage } from '@rapport/core'
 
 interface Timer {
@@ -124,6 +124,8 @@ export interface FakeEnvOptions {
   seed?: number
   /** Answers HTTP requests (the token endpoint by default issues a token for `customer-1`). */
   http?: (request: HttpRequest) => Promise<HttpResponse> | HttpResponse
+  /** Answers uploads; by default reports progress in two steps and returns a file URL. */
+  upload?: (request: UploadRequest) => Promise<HttpResponse> | HttpResponse
 }
 
 /** A seeded pseudo-random source (mulberry32). */
@@ -149,9 +151,19 @@ export class FakeEnv implements Env {
   visible = true
   private readonly listeners = new Set<(signal: 'online' | 'offline' | 'visible' | 'hidden') => void>()
   private readonly httpHandler: (request: HttpRequest) => Promise<HttpResponse> | HttpResponse
+  private readonly uploadHandler: (request: UploadRequest) => Promise<HttpResponse> | HttpResponse
+  readonly uploads: UploadRequest[] = []
 
   constructor(options: FakeEnvOptions = {}) {
     this.random = seededRandom(options.seed ?? 1)
+    this.uploadHandler =
+      options.upload ??
+      ((request) => {
+        const size = request.body.kind === 'blob' ? request.body.blob.size : 1
+        request.onProgress?.(Math.floor(size / 2), size)
+        request.onProgress?.(size, size)
+        return { status: 200, body: JSON.stringify({ url: `https://files.example/${request.body.kind === 'blob' ? request.body.name : 'file'}` }) }
+      })
     this.httpHandler =
       options.http ??
       (() => ({
@@ -161,6 +173,12 @@ export class FakeEnv implements Env {
   }
 
   now = (): number => this.clock.now()
+
+  upload = async (request: UploadRequest): Promise<HttpResponse> => {
+    this.uploads.push(request)
+    if (request.signal.aborted) throw new Error('aborted')
+    return this.uploadHandler(request)
+  }
 
   createSocket = (url: string): SocketLike => {
     const socket = new FakeSocket(url)

@@ -1,6 +1,6 @@
 import { ManualClock } from '@rapport/testing'
 import { Subject } from 'rxjs'
-import { createActor, fromCallback, sendTo, setup } from 'xstate'
+import { createActor, sendTo, setup } from 'xstate'
 import { describe, expect, it } from 'vitest'
 import { type HeartbeatCommand, type HeartbeatEvent, createHeartbeatLogic } from '../connection/heartbeat'
 
