@@ -10,6 +10,7 @@ import { GroupDirectory } from './domain/groups'
 import { PlatformState } from './domain/platform'
 import { TokenService } from './domain/tokenService'
 import { addAdminRoutes } from './http/adminRoutes'
+import { serveFileRoute, uploadFileRoute } from './http/files'
 import { BodyTooLargeError, applyCors, sendJson } from './http/httpUtil'
 import { Router } from './http/router'
 import { TokenEndpoint } from './http/tokenEndpoint'
@@ -63,6 +64,9 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     .on('GET', '/healthz', ({ res }) => sendJson(res, 200, { ok: true }))
     .on('POST', '/v2/customer/token', tokenEndpoint.handle)
     .on('POST', '/v2/customer/:org/:group/token', tokenEndpoint.handle)
+    .on('POST', '/v3.6/customer/action/upload_file', uploadFileRoute(ctx))
+    .on('POST', '/v3.5/customer/action/upload_file', uploadFileRoute(ctx))
+    .on('GET', '/files/:id/:name', serveFileRoute(ctx))
   if (resolved.adminHttp) addAdminRoutes(router, admin)
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -113,6 +117,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     })
     ctx.registry.add(connection)
     if (!isOrganizationAllowed(ctx, organizationId)) connection.disconnect('license_not_found')
+    const region = ctx.platform.region(organizationId)
+    if (region !== undefined) connection.disconnect('misdirected_connection', { region })
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })

@@ -9,9 +9,24 @@
  * - `POST /rapport/admin/customers/:id/stall` `{stalled?: boolean}` → `{ok, connections}`
  * - `POST /rapport/admin/agents/:id/disconnect` `{reason, data?}` → `{ok, connections}`
  * - `POST /rapport/admin/token-failure` `{status, body}` or `{}` (clear) → `{ok}`
+ *
+ * Platform-driven pushes and switches (`organization_id` is optional where the customer
+ * has an open socket):
+ * - `GET  /rapport/admin/customers/:id?organization_id=` → the stored customer (no secret)
+ * - `POST /rapport/admin/customers/:id/greeting` `{organization_id?, id?, agent_id?, text?, rich_message?, subtype?, is_exit_intent?}` → `{id, unique_id}`
+ * - `POST /rapport/admin/customers/:id/ban` `{banned?: boolean, organization_id?}` → `{ok, connections}`
+ * - `POST /rapport/admin/customers/:id/expire-tokens` → `{ok, tokens, connections}`
+ * - `POST /rapport/admin/customers/:id/side-storage` `{customer_side_storage, organization_id?}` → `{ok, connections}`
+ * - `POST /rapport/admin/organizations/:org/license` `{expired: boolean}` → `{ok, connections}`
+ * - `POST /rapport/admin/organizations/:org/region` `{region?: string}` (absent = home region) → `{ok, connections}`
+ * - `POST /rapport/admin/organizations/:org/event` `{chat_id, thread_id, event_id, event: {…fields}}` → `{event}` (pushes `event_updated`)
+ * - `POST /rapport/admin/groups` `{id, name?, routing?, forms?, welcome_message?, pages?}` → `{ok}`
+ * - `POST /rapport/admin/groups/:id/forms/:type` `{form: {id?, fields} | null}` → `{ok}`
+ * - `POST /rapport/admin/limits` `{users_limit?, max_connections_per_customer?, max_chats_per_agent?, offline_chats?, response_delay_ms?}` → `{ok}`
  */
 import { z } from 'zod'
 import { AdminError, type ServerAdmin } from '../admin'
+import type { FormConfig, GroupConfig } from '../options'
 import { describeIssues } from '../rtm/schemas'
 import { parseJsonBody, readBody, sendJson } from './httpUtil'
 import type { RouteContext, Router } from './router'
@@ -35,6 +50,20 @@ const withBody =
   }
 
 const param = (route: RouteContext, name: string): string => route.params[name] ?? ''
+
+const formField = z.looseObject({ id: z.string(), type: z.string(), label: z.string().optional(), required: z.boolean().optional() })
+const formSchema = z.object({ id: z.string().optional(), fields: z.array(formField) })
+const formTypeSchema = z.enum(['prechat', 'postchat', 'ticket'])
+const nullableLimit = z.number().int().nonnegative().nullable().optional()
+
+const groupSchema = z.object({
+  id: z.number().int().nonnegative(),
+  name: z.string().optional(),
+  routing: z.enum(['auto', 'manual']).optional(),
+  forms: z.object({ prechat: formSchema.nullable().optional(), postchat: formSchema.nullable().optional(), ticket: formSchema.nullable().optional() }).optional(),
+  welcome_message: z.string().optional(),
+  pages: z.array(z.string()).optional(),
+})
 
 export const addAdminRoutes = (router: Router, admin: ServerAdmin): void => {
   router
@@ -93,4 +122,125 @@ export const addAdminRoutes = (router: Router, admin: ServerAdmin): void => {
         },
       ),
     )
+    .on('GET', '/rapport/admin/customers/:id', ({ res, params, url }) => {
+      const customer = admin.getCustomer(params.id ?? '', url.searchParams.get('organization_id') ?? undefined)
+      if (customer) sendJson(res, 200, customer)
+      else sendJson(res, 404, { error: { type: 'not_found', message: 'Customer not found' } })
+    })
+    .on(
+      'POST',
+      '/rapport/admin/customers/:id/greeting',
+      withBody(
+        z.object({
+          organization_id: z.string().optional(),
+          id: z.number().int().optional(),
+          agent_id: z.string().optional(),
+          text: z.string().optional(),
+          rich_message: z.object({ template_id: z.string(), elements: z.array(z.record(z.string(), z.unknown())) }).optional(),
+          subtype: z.string().optional(),
+          is_exit_intent: z.boolean().optional(),
+        }),
+        (body, route) =>
+          admin.sendGreeting(
+            param(route, 'id'),
+            {
+              ...(body.id === undefined ? {} : { id: body.id }),
+              ...(body.agent_id === undefined ? {} : { agentId: body.agent_id }),
+              ...(body.text === undefined ? {} : { text: body.text }),
+              ...(body.rich_message === undefined ? {} : { richMessage: body.rich_message }),
+              ...(body.subtype === undefined ? {} : { subtype: body.subtype }),
+              ...(body.is_exit_intent === undefined ? {} : { isExitIntent: body.is_exit_intent }),
+            },
+            body.organization_id,
+          ),
+      ),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/customers/:id/ban',
+      withBody(z.object({ banned: z.boolean().optional(), organization_id: z.string().optional() }), (body, route) => ({
+        ok: true,
+        connections: admin.banCustomer(param(route, 'id'), body.banned ?? true, body.organization_id),
+      })),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/customers/:id/expire-tokens',
+      withBody(z.object({}), (_body, route) => ({ ok: true, ...admin.expireCustomerTokens(param(route, 'id')) })),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/customers/:id/side-storage',
+      withBody(z.object({ customer_side_storage: z.record(z.string(), z.string()), organization_id: z.string().optional() }), (body, route) => ({
+        ok: true,
+        connections: admin.setCustomerSideStorage(param(route, 'id'), body.customer_side_storage, body.organization_id),
+      })),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/organizations/:org/license',
+      withBody(z.object({ expired: z.boolean() }), (body, route) => ({ ok: true, connections: admin.setLicenseExpired(param(route, 'org'), body.expired) })),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/organizations/:org/region',
+      withBody(z.object({ region: z.string().min(1).optional() }), (body, route) => ({ ok: true, connections: admin.setRegion(param(route, 'org'), body.region) })),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/organizations/:org/event',
+      withBody(
+        z.object({ chat_id: z.string().min(1), thread_id: z.string().min(1), event_id: z.string().min(1), event: z.record(z.string(), z.unknown()) }),
+        (body, route) => ({ event: admin.updateEvent(param(route, 'org'), body.chat_id, body.thread_id, body.event_id, body.event) }),
+      ),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/groups',
+      withBody(groupSchema, (body) => {
+        const { welcome_message: welcomeMessage, ...rest } = body
+        admin.setGroup(stripUndefined({ ...rest, welcomeMessage }) as GroupConfig)
+        return { ok: true }
+      }),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/groups/:id/forms/:type',
+      withBody(z.object({ form: formSchema.nullable() }), (body, route) => {
+        const type = formTypeSchema.safeParse(param(route, 'type'))
+        const groupId = Number.parseInt(param(route, 'id'), 10)
+        if (!type.success || Number.isNaN(groupId)) throw new AdminError('Unknown group or form type')
+        admin.setForm(groupId, type.data, body.form === null ? null : (stripUndefined(body.form) as FormConfig))
+        return { ok: true }
+      }),
+    )
+    .on(
+      'POST',
+      '/rapport/admin/limits',
+      withBody(
+        z.object({
+          users_limit: nullableLimit,
+          max_connections_per_customer: nullableLimit,
+          max_chats_per_agent: z.number().int().positive().optional(),
+          offline_chats: z.boolean().optional(),
+          response_delay_ms: z.number().int().nonnegative().max(60_000).optional(),
+        }),
+        (body) => {
+          admin.setLimits(
+            stripUndefined({
+              usersLimit: body.users_limit,
+              maxConnectionsPerCustomer: body.max_connections_per_customer,
+              maxChatsPerAgent: body.max_chats_per_agent,
+              offlineChats: body.offline_chats,
+              responseDelayMs: body.response_delay_ms,
+            }),
+          )
+          return { ok: true }
+        },
+      ),
+    )
 }
+
+/** Drops `undefined` members (exact optional property types). */
+const stripUndefined = <T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> }
