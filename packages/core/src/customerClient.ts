@@ -97,6 +97,8 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   if (typeof config.clientId !== 'string' || config.clientId.length === 0)
     throw new ChatError('VALIDATION', '`clientId` must be a non-empty string')
 
+  if (config.uniqueGroups && typeof config.groupId !== 'number')
+    throw new ChatError('VALIDATION', '`groupId` is required when `uniqueGroups` is true')
   const env = config.environment ?? createDefaultEnv()
   const policy = resolvePolicy(config.connection)
   const endpoints = (region?: string) =>
