@@ -11,7 +11,7 @@
  * `ignore_agents_availability: true` the thread goes to the queue. The agents of the thread
  * are removed. Pushes, in order: `chat_transferred` (customer, agents with access before
  * or after), `user_removed_from_chat` per removed agent, `user_added_to_chat` for the new
- * agent, `incoming_chat` with `transferred_from` to a new agent that had no access.
+ * agent, `incoming_chat` with `transferred_from` to the new agent's connections.
  */
 import { findChatUser } from '../../domain/chats'
 import { refreshGroupStatuses } from '../../domain/groups'
@@ -88,8 +88,7 @@ export const collaborationActions: AgentActionTable = {
       if (user) {
         const wireUser = agentView(ctx, user)
         pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: requester }))
-        const newcomers = new Set(ctx.registry.agentConnections({ organizationId, agentId: user.id }).filter((c) => !before.includes(c)))
-        for (const newcomer of newcomers) newcomer.push('incoming_chat', { requester_id: requester, chat: chatView(ctx, chat, thread, 'agent'), transferred_from: transferredFrom })
+        for (const newcomer of ctx.registry.agentConnections({ organizationId, agentId: user.id })) newcomer.push('incoming_chat', { requester_id: requester, chat: chatView(ctx, chat, thread, 'agent'), transferred_from: transferredFrom })
       }
       if (wasQueued || !candidate) renumberQueue(ctx, organizationId)
       routeQueue(ctx, organizationId)
