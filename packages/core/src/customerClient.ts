@@ -216,6 +216,8 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
         emit([{ type: 'customer_id', payload: event.id }])
         return
       case 'identity_changed':
+        // the previous identity's data must not leak into the new one
+        env.storage.removeItem(sideStorageKey)
         store.dispatch({ type: 'identity/reset', customerId: event.newId })
         emit([
           { type: 'identity_changed', payload: { previousId: event.previousId, newId: event.newId } },

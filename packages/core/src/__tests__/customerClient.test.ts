@@ -75,3 +75,35 @@ describe('customer client over a fake socket', () => {
     client.destroy()
   })
 })
+
+describe('identity switch', () => {
+  it('a token for another customer emits identity_changed then customer_id, and clears that identity’s data', async () => {
+    let customer = 'customer-1'
+    const { FakeEnv } = await import('@rapport/testing')
+    const env = new FakeEnv({
+      http: () => ({ status: 200, body: JSON.stringify({ access_token: `dal:${customer}`, entity_id: customer, expires_in: 28_800, token_type: 'Bearer', organization_id: 'org' }) }),
+    })
+    const { client } = setup({}, env)
+    const socket = await completeLogin(env)
+    socket.receive({ action: 'customer_side_storage_updated', type: 'push', payload: { customer_side_storage: { k: 'v' } } })
+    socket.receive({ action: 'incoming_chat', type: 'push', payload: { chat: { id: 'C1', users: [], thread: { id: 'T1', active: true, user_ids: [], events: [], created_at: '2026-01-01T00:00:00.000000Z' } } } })
+    await flush()
+    expect(client.getState().chats.C1).toBeDefined()
+    expect(env.storage.getItem('side_storage_org')).toBe('{"k":"v"}')
+
+    const events: string[] = []
+    client.on('identity_changed', ({ previousId, newId }) => events.push(`changed ${previousId}→${newId}`))
+    client.on('customer_id', (id) => events.push(`id ${id}`))
+    customer = 'customer-2'
+    socket.receive({ action: 'customer_disconnected', type: 'push', payload: { reason: 'access_token_expired' } })
+    await flush()
+    env.clock.advance(1_000)
+    await completeLogin(env, 'customer-2')
+    expect(events).toEqual(['changed customer-1→customer-2', 'id customer-2'])
+    expect(client.getState().chats.C1).toBeUndefined()
+    expect(client.getState().customerId).toBe('customer-2')
+    expect(env.storage.getItem('side_storage_org')).toBeNull()
+    expect(env.socket.lastSent('login')?.payload?.customer_side_storage).toEqual({})
+    client.destroy()
+  })
+})
