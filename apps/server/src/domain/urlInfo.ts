@@ -132,7 +132,8 @@ export const getUrlInfo = async (allowed: ReadonlySet<string>, text: string): Pr
   const description = tags.get('og:description') ?? tags.get('description')
   if (title) info.title = title
   if (description) info.description = description
-  const image = parseUrl(tags.get('og:image') ?? tags.get('twitter:image') ?? '', page.url)
+  const imageTag = tags.get('og:image') ?? tags.get('twitter:image')
+  const image = imageTag ? parseUrl(imageTag, page.url) : undefined
   if (image) {
     info.image_url = image.href
     info.image_original_url = image.href
