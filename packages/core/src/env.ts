@@ -104,6 +104,10 @@ const browserStorage = (): KeyValueStorage => {
 export const createDefaultEnv = (): Env => {
   const win = (globalThis as { window?: BrowserLike }).window
   const doc = (globalThis as { document?: BrowserLike & { visibilityState?: string } }).document
+  // outside a browser nothing keeps the accounts service's identity cookies: keep them here,
+  // so that a Node customer stays the same customer across token refreshes
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
+  const jar = isNode && !doc ? createCookieJar() : undefined
   return {
     clock: {
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -113,12 +117,14 @@ export const createDefaultEnv = (): Env => {
     random: () => Math.random(),
     createSocket: (url) => new WebSocketImpl(url) as unknown as SocketLike,
     http: async ({ method, url, headers, body, credentials }) => {
+      const cookie = credentials ? jar?.header(url) : undefined
       const response = await fetch(url, {
         method,
-        ...(headers && { headers }),
+        headers: { ...headers, ...(cookie && { Cookie: cookie }) },
         ...(body !== undefined && { body }),
         credentials: credentials ? 'include' : 'omit',
       })
+      if (credentials) jar?.store(url, response.headers)
       return { status: response.status, body: await response.text() }
     },
     upload: (request) => (typeof XMLHttpRequest === 'function' ? uploadWithXhr(request) : uploadWithFetch(request)),
@@ -192,4 +198,32 @@ const uploadWithFetch = async (request: UploadRequest): Promise<HttpResponse> =>
     duplex: 'half',
   } as RequestInit & { duplex: 'half' })
   return { status: response.status, body: await response.text() }
+}
+
+/**
+ * A minimal per-origin cookie store for runtimes without one (Node): name=value pairs
+ * from `Set-Cookie`, sent back to the same origin. Expiry and paths are not tracked;
+ * it lives as long as the client.
+ */
+const createCookieJar = () => {
+  const byOrigin = new Map<string, Map<string, string>>()
+  return {
+    header: (url: string): string | undefined => {
+      const cookies = byOrigin.get(new URL(url).origin)
+      return cookies && cookies.size > 0 ? [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') : undefined
+    },
+    store: (url: string, headers: Headers): void => {
+      const setCookies = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : []
+      if (setCookies.length === 0) return
+      const origin = new URL(url).origin
+      const cookies = byOrigin.get(origin) ?? new Map<string, string>()
+      for (const line of setCookies) {
+        const [pair] = line.split(';')
+        const index = pair?.indexOf('=') ?? -1
+        if (!pair || index <= 0) continue
+        cookies.set(pair.slice(0, index).trim(), pair.slice(index + 1).trim())
+      }
+      byOrigin.set(origin, cookies)
+    },
+  }
 }

@@ -178,3 +178,19 @@ describe('customer and agent chat through the local server', () => {
     await expect(sdk.getCustomer()).rejects.toMatchObject({ code: 'SDK_DESTROYED' })
   })
 })
+
+describe('identity in Node', () => {
+  it('keeps the same customer across token refreshes (the identity cookies are kept)', async () => {
+    const server = await startServer()
+    const sdk = customer(server)
+    const { customer: first } = await sdk.once('connected')
+    const changed: unknown[] = []
+    sdk.on('identity_changed', (p) => changed.push(p))
+    const fresh = await sdk.auth.getFreshToken()
+    expect(fresh.entityId).toBe(first.id)
+    const reconnected = sdk.once('connected')
+    server.admin.disconnectCustomer(first.id, 'access_token_expired')
+    expect((await reconnected).customer.id).toBe(first.id)
+    expect(changed).toEqual([])
+  })
+})
