@@ -1,7 +1,8 @@
 export { createServer, type RapportServer } from './server'
-export type { AgentConfig, AgentType, Logger, ServerOptions } from './options'
+export type { AgentConfig, AgentType, FormConfig, FormFieldConfig, FormType, GroupConfig, Logger, ServerOptions } from './options'
 export { DEFAULT_AGENTS } from './options'
-export type { AgentTokenResponse, HealthStatus, ServerAdmin } from './admin'
+export type { AgentTokenResponse, HealthStatus, PlatformLimits, ServerAdmin } from './admin'
+export type { GreetingInput } from './domain/greetings'
 export type { TokenFailure } from './http/tokenEndpoint'
 export type {
   ChatRecord,
@@ -9,6 +10,9 @@ export type {
   CustomerRecord,
   CustomerStatisticsRecord,
   EventRecord,
+  FileRecord,
+  GreetingRecord,
+  OrganizationRecord,
   Storage,
   StorageCounts,
   ThreadRecord,
