@@ -103,19 +103,35 @@ const addUser = (draft: Draft<ChatState>, user: ChatUser): void => {
   draft.users[user.id] = user as Draft<ChatUser>
 }
 
-/** Inserts an id keeping the list ordered by `key`; a known id is left where it is. */
+/**
+ * Inserts an id keeping the list ordered by `key`. New data nearly always belongs at the
+ * end, so that is checked first; otherwise a binary search finds the place. The caller
+ * makes sure the id is not in the list yet.
+ */
 const insertOrdered = (ids: string[], id: string, key: (id: string) => string): void => {
-  if (ids.includes(id)) return
   const k = key(id)
-  let i = ids.length
-  while (i > 0 && key(ids[i - 1] as string) > k) i--
-  ids.splice(i, 0, id)
+  const last = ids[ids.length - 1]
+  if (last === undefined || key(last) <= k) {
+    ids.push(id)
+    return
+  }
+  let low = 0
+  let high = ids.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (key(ids[mid] as string) <= k) low = mid + 1
+    else high = mid
+  }
+  ids.splice(low, 0, id)
 }
 
 const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): void => {
   const threadId = event.threadId
+  // known ids are O(1) through the events map: a repeated push only refreshes the entity
+  const known = draft.events[event.id]
+  const listed = known !== undefined && known.threadId === threadId
   draft.events[event.id] = { ...event, status } as Draft<EventEntity>
-  if (!threadId) return
+  if (!threadId || listed) return
   const chat = ensureChat(draft, chatId)
   let thread = draft.threads[threadId]
   if (!thread) {
@@ -134,6 +150,11 @@ const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, sta
     }
     draft.threads[threadId] = thread
     insertOrdered(chat.threadIds, threadId, (id) => draft.threads[id]?.createdAt ?? '')
+  }
+  if (known?.threadId) {
+    // the event moved (e.g. a local copy filed under another thread): unlist it there
+    const previous = draft.threads[known.threadId]
+    if (previous) previous.eventIds = previous.eventIds.filter((id) => id !== event.id)
   }
   insertOrdered(thread.eventIds, event.id, (id) => draft.events[id]?.createdAt ?? '')
 }
@@ -154,12 +175,8 @@ const putThread = (draft: Draft<ChatState>, thread: Thread): void => {
     queue: thread.queue,
     eventIds: known?.eventIds ?? [],
   } as Draft<ThreadEntity>
-  insertOrdered(chat.threadIds, thread.id, (id) => draft.threads[id]?.createdAt ?? '')
-  for (const event of thread.events) {
-    // an event the server confirms replaces any local copy; pending local ones stay pending
-    const existing = draft.events[event.id]
-    putEvent(draft, thread.chatId, event, existing?.status === 'pending' ? 'sent' : 'sent')
-  }
+  if (!known) insertOrdered(chat.threadIds, thread.id, (id) => draft.threads[id]?.createdAt ?? '')
+  for (const event of thread.events) putEvent(draft, thread.chatId, event)
 }
 
 const putChat = (draft: Draft<ChatState>, chat: Chat): void => {

@@ -1,0 +1,107 @@
+/**
+ * Rapport's benchmarks. Every figure is printed next to a baseline measured in the
+ * same run, as a ratio; nothing here passes or fails. `pnpm bench` from the root.
+ */
+import { gzipSync } from 'node:zlib'
+import { type ChatAction, chatReducer, initialChatState } from '@rapport/core'
+import { type ChatEvent, decodeServerFrame, parsePush } from '@rapport/protocol'
+import { build } from 'esbuild'
+import { produce } from 'immer'
+import { Bench } from 'tinybench'
+
+const row = (name: string, ours: number, baseline: number, unit: string) =>
+  console.log(`${name.padEnd(44)} ours ${ours.toFixed(1).padStart(10)} ${unit}   baseline ${baseline.toFixed(1).padStart(10)} ${unit}   ratio ${(ours / baseline).toFixed(2)}`)
+
+// ---------------------------------------------------------------- size
+const bundle = async (entry: string, conditions: string[] = []): Promise<Buffer> => {
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', platform: 'browser', write: false, conditions, target: 'es2020', logLevel: 'silent' })
+  return Buffer.from(result.outputFiles[0]?.contents ?? [])
+}
+
+const size = async (): Promise<void> => {
+  console.log('\n# Size of the browser bundle (minified, gzip) — baseline: @livechat/customer-sdk 4.0.2, bundled the same way')
+  const ours = await bundle(new URL('../packages/customer-sdk/src/index.ts', import.meta.url).pathname, ['@rapport/source'])
+  const theirs = await bundle(new URL('./node_modules/@livechat/customer-sdk/dist/customer-sdk.esm.js', import.meta.url).pathname)
+  row('minified bytes', ours.length / 1024, theirs.length / 1024, 'KiB')
+  row('gzip bytes', gzipSync(ours).length / 1024, gzipSync(theirs).length / 1024, 'KiB')
+}
+
+// ---------------------------------------------------------------- state
+const event = (i: number, thread: string): ChatEvent => ({
+  id: `${thread}_${i}`,
+  type: 'message',
+  text: `message ${i}`,
+  authorId: i % 2 ? 'agent' : 'customer',
+  createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace('Z', '000Z'),
+  threadId: thread,
+  properties: {},
+})
+const incoming = (i: number, thread = 'T1'): ChatAction => ({ type: 'incoming_event', payload: { chatId: 'C1', event: event(i, thread) } })
+
+/** The obvious design: one chat object holding an array of events, one immutable update per push. */
+type NaiveState = { chats: Record<string, { events: ChatEvent[] }> }
+const naiveAppend = (state: NaiveState, e: ChatEvent): NaiveState =>
+  produce(state, (draft) => {
+    const chat = (draft.chats.C1 ??= { events: [] })
+    if (!chat.events.some((x) => x.id === e.id)) chat.events.push(e)
+  })
+
+const state = async (): Promise<void> => {
+  console.log('\n# Folding pushes into chat state — baseline: an event array per chat, one immer update per push')
+  const history = Array.from({ length: 10_000 }, (_, i) => incoming(i))
+  const big = chatReducer(initialChatState, history)
+  let naiveBig: NaiveState = { chats: {} }
+  naiveBig = produce(naiveBig, (d) => void (d.chats.C1 = { events: history.map((a) => (a.type === 'incoming_event' ? a.payload.event : event(0, 'x'))) }))
+  const burst = Array.from({ length: 100 }, (_, i) => incoming(10_000 + i))
+
+  const bench = new Bench({ time: 500 })
+  bench
+    .add('ours: burst of 100 into a 10k-event chat', () => {
+      chatReducer(big, burst)
+    })
+    .add('baseline: burst of 100 into a 10k-event chat', () => {
+      let s = naiveBig
+      for (const a of burst) if (a.type === 'incoming_event') s = naiveAppend(s, a.payload.event)
+    })
+    .add('ours: one push into a 10k-event chat', () => {
+      chatReducer(big, [incoming(20_000)])
+    })
+    .add('baseline: one push into a 10k-event chat', () => {
+      naiveAppend(naiveBig, event(20_000, 'T1'))
+    })
+  await bench.run()
+  const mean = (name: string) => (bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined)?.latency?.mean ?? Number.NaN
+  row('burst of 100 pushes, 10k events held (mean)', mean('ours: burst of 100 into a 10k-event chat'), mean('baseline: burst of 100 into a 10k-event chat'), 'ms')
+  row('one push, 10k events held (mean)', mean('ours: one push into a 10k-event chat'), mean('baseline: one push into a 10k-event chat'), 'ms')
+}
+
+// ---------------------------------------------------------------- frames
+const frames = async (): Promise<void> => {
+  console.log('\n# Decoding and parsing pushes — baseline: JSON.parse alone (the floor)')
+  const texts = Array.from({ length: 1_000 }, (_, i) =>
+    JSON.stringify({
+      version: '3.6',
+      action: 'incoming_event',
+      type: 'push',
+      payload: { chat_id: 'C1', thread_id: 'T1', event: { id: `E${i}`, type: 'message', text: `hello ${i}`, author_id: 'a', created_at: '2026-01-01T00:00:00.000000Z', recipients: 'all' } },
+    }),
+  )
+  const bench = new Bench({ time: 500 })
+  bench
+    .add('ours', () => {
+      for (const text of texts) {
+        const frame = decodeServerFrame(text)
+        if (frame?.type === 'push') parsePush(frame.action, frame.payload)
+      }
+    })
+    .add('baseline', () => {
+      for (const text of texts) JSON.parse(text)
+    })
+  await bench.run()
+  const mean = (name: string) => (bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined)?.latency?.mean ?? Number.NaN
+  row('1000 incoming_event frames (mean)', mean('ours'), mean('baseline'), 'ms')
+}
+
+await size()
+await state()
+await frames()
