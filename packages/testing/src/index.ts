@@ -1,2 +1,4 @@
 export * from './arbitraries'
 export * from './fakeEnv'
+export * from './serverHarness'
+export * from './faultProxy'
