@@ -8,6 +8,7 @@ import {
   type WireLoginRequest,
   type WireLoginResponse,
   customerPushSubscription,
+  createRequestId,
   customerRtmUrl,
   isObject,
   parseLogin,
@@ -29,7 +30,9 @@ import {
 } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
 import { createSocketLogic } from './connection/socketActor'
-import { type CustomerMethods, createCustomerMethods } from './customerMethods'
+import { type CustomerMethods, createCustomerMethods, transmitEvent } from './customerMethods'
+import { Outbox } from './outbox'
+import { recoverChats } from './recovery'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
 import type { ExternalStore } from './externalStore'
@@ -203,6 +206,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
         const login = event.login as { connected: ConnectedPayload; chats: LoginChat[] }
         store.dispatch({ type: 'login/succeeded', connected: login.connected, chats: login.chats })
         emit([{ type: 'connected', payload: login.connected }])
+        void catchUp(login.chats.map((c) => c.id))
         return
       }
       case 'disconnected':
@@ -259,7 +263,12 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       return
     }
     try {
-      emit(parsePush(push.action, push.payload))
+      const events = parsePush(push.action, push.payload)
+      // an event the client already holds (a repeated push) is folded again but not re-emitted
+      const snapshot = store.getSnapshot()
+      const fresh = events.filter((e) => e.type !== 'incoming_event' || snapshot.events[e.payload.event.id]?.status !== 'sent')
+      store.dispatch(events.filter((e) => !fresh.includes(e)))
+      emit(fresh)
     } catch {
       // a push that does not fit its documented shape is dropped, never fatal
     }
@@ -272,6 +281,32 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   disposers.add(unwatch)
   if (!env.isVisible()) actor.send({ type: 'page.hidden' })
 
+  /**
+   * After every login: emit what was missed while away, then send what waited in the
+   * outbox. A failure (the connection dropped again) leaves both for the next login.
+   */
+  let session = 0
+  const catchUp = async (loginChats: string[]): Promise<void> => {
+    const current = ++session
+    caughtUp = false
+    try {
+      await recoverChats({
+        store,
+        send,
+        emit,
+        loginChats,
+        onServerEvent: (event) => {
+          if (event.customId) outbox.confirm(event.customId, event)
+        },
+      })
+    } catch {
+      return // the next session catches up
+    }
+    if (current !== session || destroyed) return
+    caughtUp = true
+    outbox.pump()
+  }
+
   const ensureUsable = (): void => {
     if (destroyed) throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
   }
@@ -282,7 +317,17 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     return rtm.request(action, payload)
   }
 
+  /** True once the session after the latest login has caught up (recovery done). */
+  let caughtUp = false
+  const outbox = new Outbox({
+    store,
+    canSend: () => caughtUp && !destroyed && actor.getSnapshot().hasTag('canSend'),
+    transmit: (entry) => transmitEvent(send, methods.getChat, entry),
+    now: () => env.now(),
+  })
   const methods = createCustomerMethods({
+    outbox,
+    newCustomId: () => `rapport_${createRequestId(() => env.random(), 16)}`,
     env,
     auth,
     store,
@@ -332,6 +377,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     destroy: () => {
       if (destroyed) return
       destroyed = true
+      outbox.close('SDK_DESTROYED')
       rtm.dispose('SDK_DESTROYED')
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'destroy' })
       store.dispatch({ type: 'connection/status', status: 'destroyed', reason: actor.getSnapshot().context.reason })

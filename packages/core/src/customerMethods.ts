@@ -44,6 +44,7 @@ import { ChatError } from './chatError'
 import { type ChatHistory, createChatHistory } from './chatHistory'
 import type { Env } from './env'
 import type { ChatStore } from './state/chatStore'
+import type { Outbox } from './outbox'
 import type { RtmResult } from './transport/rtmClient'
 import { type UploadHandle, type UploadInput, uploadFile } from './upload'
 
@@ -100,6 +101,10 @@ export interface MethodContext {
   /** Emits events to listeners and folds them into the state. */
   emit(events: CustomerEvent[]): void
   page: { current?: { url?: string; title?: string } }
+  /** Where `sendEvent` puts events: they leave in order, once, when the client can send. */
+  outbox: Outbox
+  /** A fresh custom id for an event that has none (the key that makes resends safe). */
+  newCustomId(): string
 }
 
 const OK: SuccessResult = Object.freeze({ success: true })
@@ -260,24 +265,8 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     sendEvent: async (params) => {
       check(requireStrings(params, 'chatId'))
       check(validateOutgoingEvent(params.event))
-      const result = await send('send_event', {
-        chat_id: params.chatId,
-        event: serializeOutgoingEvent(params.event),
-        ...(params.attachToLastThread && { attach_to_last_thread: true }),
-      })
-      if (result.via === 'push') {
-        const push = result.payload as WireIncomingEventPush
-        const event = parseEvent(push.event, push.thread_id)
-        if (!event) throw new ChatError('INTERNAL', 'The server answered with an event of an unknown type')
-        store.dispatch({ type: 'event/sent', chatId: params.chatId, event })
-        return event
-      }
-      // a server that does not tag the push: read the stored event back
-      const eventId = (result.payload as { event_id: string }).event_id
-      const chat = await methods.getChat({ chatId: params.chatId })
-      const event = chat.thread?.events.find((e) => e.id === eventId)
-      if (!event) throw new ChatError('INTERNAL', 'The sent event could not be read back')
-      return event
+      const event = { ...params.event, customId: params.event.customId ?? ctx.newCustomId() }
+      return ctx.outbox.enqueue(params.chatId, event, params.attachToLastThread)
     },
     sendGreetingButtonClicked: async (params) => {
       check(requireStrings(params, 'greetingUniqueId', 'buttonId'))
@@ -359,4 +348,29 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     request: async (action, payload = {}) => (await send(action, payload)).payload,
   }
   return methods
+}
+
+/** Sends one outbox entry: the `send_event` request, answered by its push (or read back). */
+export const transmitEvent = async (
+  send: MethodContext['send'],
+  getChat: CustomerMethods['getChat'],
+  entry: { chatId: string; event: OutgoingEvent; attachToLastThread?: boolean },
+): Promise<ChatEvent> => {
+  const result = await send('send_event', {
+    chat_id: entry.chatId,
+    event: serializeOutgoingEvent(entry.event),
+    ...(entry.attachToLastThread && { attach_to_last_thread: true }),
+  })
+  if (result.via === 'push') {
+    const push = result.payload as WireIncomingEventPush
+    const event = parseEvent(push.event, push.thread_id)
+    if (!event) throw new ChatError('INTERNAL', 'The server answered with an event of an unknown type')
+    return event
+  }
+  // a server that does not tag the push: read the stored event back
+  const eventId = (result.payload as { event_id: string }).event_id
+  const chat = await getChat({ chatId: entry.chatId })
+  const event = chat.thread?.events.find((e) => e.id === eventId)
+  if (!event) throw new ChatError('INTERNAL', 'The sent event could not be read back')
+  return event
 }

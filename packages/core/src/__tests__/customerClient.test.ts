@@ -34,7 +34,7 @@ describe('customer client over a fake socket', () => {
     const sending = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'hi' } })
     await flush()
     const request = socket.lastSent('send_event')
-    expect(request?.payload).toEqual({ chat_id: 'C1', event: { type: 'message', text: 'hi' } })
+    expect(request?.payload).toEqual({ chat_id: 'C1', event: { type: 'message', text: 'hi', custom_id: expect.stringMatching(/^rapport_[0-9a-z]{16}$/) } })
     socket.receive({ request_id: request?.request_id, action: 'send_event', type: 'response', success: true, payload: { event_id: 'E1' } })
     socket.receive({
       request_id: request?.request_id,

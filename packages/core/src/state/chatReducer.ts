@@ -48,6 +48,8 @@ export interface ChatEntity {
   /** Ordered by creation, each id once. */
   threadIds: string[]
   eventsSeenUpTo: EventsSeenUpToMap
+  /** The customer's own events not confirmed by the server yet (pending or failed), in sending order. */
+  pendingEventIds: string[]
   /** Users typing right now. */
   typing: Record<string, boolean>
   hasUnreadEvents: boolean
@@ -93,7 +95,7 @@ export type ChatAction =
 const ensureChat = (draft: Draft<ChatState>, id: string): Draft<ChatEntity> => {
   let chat = draft.chats[id]
   if (!chat) {
-    chat = { id, active: false, access: {}, properties: {}, userIds: [], threadIds: [], eventsSeenUpTo: {}, typing: {}, hasUnreadEvents: false }
+    chat = { id, active: false, access: {}, properties: {}, userIds: [], threadIds: [], eventsSeenUpTo: {}, pendingEventIds: [], typing: {}, hasUnreadEvents: false }
     draft.chats[id] = chat
   }
   return chat
@@ -235,11 +237,18 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): void => {
     case 'incoming_event':
       putEvent(draft, action.payload.chatId, action.payload.event)
       return
-    case 'event/pending':
+    case 'event/pending': {
       draft.events[action.event.id] = action.event as Draft<EventEntity>
+      const chat = ensureChat(draft, action.chatId)
+      if (!chat.pendingEventIds.includes(action.event.id)) chat.pendingEventIds.push(action.event.id)
       return
+    }
     case 'event/sent':
-      if (action.localId && action.localId !== action.event.id) delete draft.events[action.localId]
+      if (action.localId && action.localId !== action.event.id) {
+        delete draft.events[action.localId]
+        const chat = draft.chats[action.chatId]
+        if (chat) chat.pendingEventIds = chat.pendingEventIds.filter((id) => id !== action.localId)
+      }
       putEvent(draft, action.chatId, action.event)
       return
     case 'event/failed': {
