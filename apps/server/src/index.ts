@@ -15,8 +15,11 @@ export type {
   OrganizationRecord,
   Storage,
   StorageCounts,
+  StoredEventMatch,
   ThreadRecord,
   TokenRecord,
   Visibility,
 } from './storage/storage'
 export { MemoryStorage } from './storage/memoryStorage'
+export { SqliteStorage, SCHEMA_VERSION, type SqliteStorageOptions } from './storage/sqliteStorage'
+export { storageFromEnv, DEFAULT_DB_PATH, type StorageChoice } from './storage/fromEnv'

@@ -1,6 +1,7 @@
 import { createServer } from './server'
 import { readFileSync } from 'node:fs'
 import type { Logger, ServerOptions } from './options'
+import { storageFromEnv } from './storage/fromEnv'
 
 const logger: Logger = {
   info: (message) => console.log(message),
@@ -15,15 +16,21 @@ const host = process.env.HOST ?? '127.0.0.1'
 const configPath = process.env.RAPPORT_SERVER_CONFIG
 const fileOptions: ServerOptions = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as ServerOptions) : {}
 
-const server = await createServer({ ...fileOptions, port: Number.isNaN(port) ? 8080 : port, host, logger })
-console.log(`Rapport server listening on ${server.url}`)
+// RAPPORT_STORAGE=memory|sqlite (default sqlite), RAPPORT_DB=path (default <repo>/.data/rapport.sqlite)
+const { storage, description } = storageFromEnv(process.env, logger.info)
+const server = await createServer({ ...fileOptions, port: Number.isNaN(port) ? 8080 : port, host, logger, storage })
+console.log(`Rapport server listening on ${server.url} (${description})`)
 
 let stopping = false
 const stop = (): void => {
   if (stopping) return
   stopping = true
   server.close().then(
-    () => process.exit(0),
+    () => {
+      // createServer leaves a store it was given open: close it (checkpoints the WAL).
+      storage.close()
+      process.exit(0)
+    },
     (error: unknown) => {
       console.error('Failed to close the server', error)
       process.exit(1)

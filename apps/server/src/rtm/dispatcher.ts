@@ -62,6 +62,9 @@ export const dispatchFrame = <S extends Session>(
     const request: RequestContext<S> = { ...base, session }
     return handler.run(request, payload)
   }
+  // The synchronous part of a handler runs in one storage transaction; a promise it
+  // returns is boxed (a transaction function may not return one) and settles outside.
+  const atomically = (fn: () => unknown): unknown => ctx.storage.transaction(() => ({ value: fn() })).value
   const failWith = (error: unknown): void => {
     if (error instanceof RtmError) {
       connection.fail(action, error.toWire(), requestId)
@@ -72,20 +75,24 @@ export const dispatchFrame = <S extends Session>(
   }
   const finish = (result: unknown): void => {
     connection.respond(action, result, requestId)
-    for (const effect of effects) {
-      try {
-        effect()
-      } catch (error) {
-        ctx.options.logger.error(`pushes after ${action} failed`, error)
+    if (effects.length === 0) return
+    ctx.storage.transaction(() => {
+      for (const effect of effects) {
+        try {
+          effect()
+        } catch (error) {
+          ctx.options.logger.error(`pushes after ${action} failed`, error)
+        }
       }
-    }
+    })
   }
 
   const delay = ctx.platform.responseDelayMs
   let result: unknown
   if (delay === 0) {
     try {
-      result = execute()
+      // A request's writes land together (or, when it fails, not at all with SQLite).
+      result = atomically(execute)
     } catch (error) {
       failWith(error)
       return
@@ -96,7 +103,7 @@ export const dispatchFrame = <S extends Session>(
     }
   }
   connection.pending += 1
-  const work = delay === 0 ? (result as Promise<unknown>) : sleep(delay).then(execute)
+  const work = delay === 0 ? (result as Promise<unknown>) : sleep(delay).then(() => atomically(execute))
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new RtmError('request_timeout', 'Request timed out')), LIMITS.serverRequestTimeoutMs + delay)

@@ -7,6 +7,7 @@ import type {
   OrganizationRecord,
   Storage,
   StorageCounts,
+  StoredEventMatch,
   ThreadRecord,
   TokenRecord,
 } from './storage'
@@ -84,6 +85,14 @@ export class MemoryStorage implements Storage {
     if (list && index >= 0) list[index] = event
   }
 
+  findEventByCustomId(organizationId: string, threadIds: readonly string[], authorId: string, customId: string): StoredEventMatch | undefined {
+    for (const threadId of threadIds) {
+      const event = this.events.get(key(organizationId, threadId))?.find((e) => e.custom_id === customId && e.author_id === authorId)
+      if (event) return { thread_id: threadId, event }
+    }
+    return undefined
+  }
+
   getToken(accessToken: string): TokenRecord | undefined {
     return this.tokens.get(accessToken)
   }
@@ -122,6 +131,10 @@ export class MemoryStorage implements Storage {
 
   putOrganization(organization: OrganizationRecord): void {
     this.organizations.set(organization.id, organization)
+  }
+
+  transaction<T>(fn: () => T): T {
+    return fn()
   }
 
   counts(): StorageCounts {

@@ -162,6 +162,12 @@ export interface TokenRecord {
   expires_at: number
 }
 
+/** An event found by `findEventByCustomId`, with its thread. */
+export interface StoredEventMatch {
+  thread_id: string
+  event: EventRecord
+}
+
 export interface StorageCounts {
   customers: number
   chats: number
@@ -187,6 +193,11 @@ export interface Storage {
   getEvent(organizationId: string, threadId: string, eventId: string): EventRecord | undefined
   /** Replaces the stored event with the same id (keeps its position). */
   updateEvent(organizationId: string, threadId: string, event: EventRecord): void
+  /**
+   * The first event (in append order) of those threads with that `custom_id` and
+   * `author_id` (idempotent sends), or `undefined`.
+   */
+  findEventByCustomId(organizationId: string, threadIds: readonly string[], authorId: string, customId: string): StoredEventMatch | undefined
 
   getToken(accessToken: string): TokenRecord | undefined
   putToken(token: TokenRecord): void
@@ -203,6 +214,12 @@ export interface Storage {
 
   getOrganization(organizationId: string): OrganizationRecord | undefined
   putOrganization(organization: OrganizationRecord): void
+
+  /**
+   * Runs `fn` so that its writes land together or not at all (SQLite: one transaction;
+   * nested calls are savepoints). `fn` must be synchronous. The memory store just runs it.
+   */
+  transaction<T>(fn: () => T): T
 
   counts(): StorageCounts
   close(): void

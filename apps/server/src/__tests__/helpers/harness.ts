@@ -2,6 +2,8 @@ import type { WireTokenResponse } from '@rapport/protocol'
 import { afterEach } from 'vitest'
 import { createServer, type RapportServer } from '../../server'
 import type { ServerOptions } from '../../options'
+import { SqliteStorage } from '../../storage/sqliteStorage'
+import type { Storage } from '../../storage/storage'
 import { TestSocket } from './testSocket'
 
 export const ORG = 'a0a0a0a0-0000-4000-8000-000000000001'
@@ -10,11 +12,25 @@ export const AGENT = { id: 'agent@test', name: 'Agent Smith', type: 'agent' as c
 
 const servers: RapportServer[] = []
 const sockets: TestSocket[] = []
+const stores: Storage[] = []
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close()
   await Promise.all(servers.splice(0).map((s) => s.close()))
+  for (const store of stores.splice(0)) store.close()
 })
+
+/**
+ * The store of a test server that names none: the server's default (memory), or with
+ * `RAPPORT_TEST_STORAGE=sqlite` an in-memory SQLite database, to run every server test
+ * against `SqliteStorage`.
+ */
+const defaultStorage = (): { storage?: Storage } => {
+  if (process.env.RAPPORT_TEST_STORAGE !== 'sqlite') return {}
+  const storage = new SqliteStorage(':memory:')
+  stores.push(storage)
+  return { storage }
+}
 
 export interface Harness {
   server: RapportServer
@@ -32,7 +48,7 @@ export interface Harness {
 }
 
 export const startServer = async (options: ServerOptions = {}): Promise<Harness> => {
-  const server = await createServer({ port: 0, agents: [BOT, AGENT], serverPingIntervalMs: 0, ...options })
+  const server = await createServer({ port: 0, agents: [BOT, AGENT], serverPingIntervalMs: 0, ...(options.storage ? {} : defaultStorage()), ...options })
   servers.push(server)
   const wsUrl = (side: 'customer' | 'agent', organizationId = ORG): string =>
     `${server.url.replace('http', 'ws')}/v3.6/${side}/rtm/ws?organization_id=${organizationId}`
