@@ -178,7 +178,10 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
           ...(event.properties !== undefined && { properties: event.properties }),
         },
       })
-      return { eventId: String((payload as { event_id?: unknown }).event_id) }
+      // `send_event` is indirect: the requester's `incoming_event` push (with our request id)
+      // usually settles it, so the id is in `event.id`; a plain response has `event_id`
+      const answer = payload as { event_id?: unknown; event?: { id?: unknown } }
+      return { eventId: String(answer.event_id ?? answer.event?.id) }
     },
     sendTypingIndicator: async ({ chatId, isTyping }) => void (await send('send_typing_indicator', { chat_id: chatId, is_typing: isTyping })),
     getChat: async ({ chatId, threadId }) => parseChat((await send('get_chat', { chat_id: chatId, ...(threadId !== undefined && { thread_id: threadId }) })) as WireChat),
