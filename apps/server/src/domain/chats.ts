@@ -72,6 +72,29 @@ export const appendEvent = (
   return event
 }
 
+/**
+ * Idempotent sends: the event this author already sent to the chat with that `custom_id`
+ * (any thread), or `undefined`. A client that resends after an ambiguous failure (the
+ * request went out, no answer came back) gets the original event instead of a duplicate.
+ */
+export const findSentEvent = (
+  ctx: ServerContext,
+  chat: ChatRecord,
+  authorId: string,
+  customId: string | undefined,
+): { thread_id: string; event: EventRecord } | undefined =>
+  customId === undefined ? undefined : ctx.storage.findEventByCustomId(chat.organization_id, chat.thread_ids, authorId, customId)
+
+/** The answer to a resent event: `incoming_event` with the original event, to the requester only. */
+export const pushResentEvent = (
+  chat: ChatRecord,
+  sent: { thread_id: string; event: EventRecord },
+  origin: { requester: Connection; requestId?: string },
+): void => {
+  const side = origin.requester.side
+  origin.requester.push('incoming_event', { chat_id: chat.id, thread_id: sent.thread_id, event: eventView(sent.event, side) }, origin.requestId)
+}
+
 /** `incoming_event` to everyone in the chat who may see it; the requester's copy carries the request id. */
 export const pushIncomingEvent = (
   ctx: ServerContext,

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { agentCanAccess, agentChat } from '../../domain/access'
 import type { RoutingStatus } from '../../domain/agentDirectory'
-import { appendEvent, deactivateThread, findChatUser, markEventsAsSeen, pushIncomingEvent } from '../../domain/chats'
+import { appendEvent, deactivateThread, findChatUser, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
 import { toNewEvent } from '../../domain/events'
 import { listThreads } from '../../domain/listThreads'
 import { routeQueue } from '../../domain/routing'
@@ -149,6 +149,12 @@ const actions: AgentActionTable = {
   send_event: action(s.send_event, (request, payload) => {
     const { ctx, connection, requestId, session } = request
     const chat = accessibleChat(request, payload.chat_id)
+    // Idempotent like the customer's: a resent custom_id answers with the original event.
+    const sent = findSentEvent(ctx, chat, session.agent.id, payload.event.custom_id)
+    if (sent) {
+      request.afterResponse(() => pushResentEvent(chat, sent, { requester: connection, requestId }))
+      return { event_id: sent.event.id }
+    }
     const thread = lastThread(ctx, chat)
     if (!thread || (!thread.active && payload.attach_to_last_thread !== true)) throw new RtmError('chat_inactive', 'Chat is inactive')
     // An agent writing without having joined appears in the chat with `present: false`.

@@ -10,7 +10,7 @@
 import { LIMITS, type WireListChatsResponse } from '@rapport/protocol'
 import { z } from 'zod'
 import type { ServerContext } from '../../context'
-import { appendEvent, deactivateThread, markEventsAsSeen, openThread, pushIncomingChat } from '../../domain/chats'
+import { appendEvent, deactivateThread, findSentEvent, markEventsAsSeen, openThread, pushIncomingChat } from '../../domain/chats'
 import { toNewEvent } from '../../domain/events'
 import { groupStatus } from '../../domain/groups'
 import { listThreads } from '../../domain/listThreads'
@@ -23,14 +23,58 @@ import { RtmError, notFound } from '../rtmError'
 import { customerSchemas as s, type EventPayload } from '../schemas'
 import { action, ownChat, requireCustomer, type CustomerActionTable, type CustomerRequest } from './common'
 
-/** Appends a thread's initial events (after the welcome message, if one was named); returns the ids of the customer's events. */
-const appendInitialEvents = (request: CustomerRequest, thread: ThreadRecord, events: EventPayload[] | undefined, welcomeMessageId: string | undefined): string[] => {
+/**
+ * Appends a thread's initial events (after the welcome message, if one was named); returns
+ * the ids of the customer's events. An event whose `custom_id` this customer already used
+ * in the chat (an earlier thread, or earlier in the list) is not appended again: its id is
+ * the original's (idempotent sends).
+ */
+const appendInitialEvents = (
+  request: CustomerRequest,
+  chat: ChatRecord,
+  thread: ThreadRecord,
+  events: EventPayload[] | undefined,
+  welcomeMessageId: string | undefined,
+): string[] => {
   const { ctx, connection, session } = request
   if (welcomeMessageId !== undefined) {
     const welcome = ctx.platform.welcomeMessage(connection.organizationId, session.customerId, welcomeMessageId)
     if (welcome) appendEvent(ctx, thread, { type: 'message', visibility: 'all', text: welcome.event.text }, welcome.agent_id)
   }
-  return (events ?? []).map((event) => appendEvent(ctx, thread, toNewEvent(event, 'customer'), session.customerId).id)
+  return (events ?? []).map(
+    (event) =>
+      findSentEvent(ctx, chat, session.customerId, event.custom_id)?.event.id ??
+      appendEvent(ctx, thread, toNewEvent(event, 'customer'), session.customerId).id,
+  )
+}
+
+/**
+ * A resent `start_chat`/`resume_chat`: the chat's active thread already holds every
+ * initial event (each must have a `custom_id`) from this customer. The request is then
+ * answered as the original was, and `incoming_chat` goes to the requester only.
+ */
+const resentThread = (
+  request: CustomerRequest,
+  chat: ChatRecord,
+  events: EventPayload[] | undefined,
+): { thread: ThreadRecord; eventIds: string[] } | undefined => {
+  const { ctx, session } = request
+  if (events === undefined || events.length === 0) return undefined
+  const thread = activeThread(ctx, chat)
+  if (!thread) return undefined
+  const eventIds: string[] = []
+  for (const event of events) {
+    if (event.custom_id === undefined) return undefined
+    const sent = ctx.storage.findEventByCustomId(chat.organization_id, [thread.id], session.customerId, event.custom_id)
+    if (!sent) return undefined
+    eventIds.push(sent.event.id)
+  }
+  return { thread, eventIds }
+}
+
+const answerResent = (request: CustomerRequest, chat: ChatRecord, thread: ThreadRecord): void => {
+  const { ctx, connection, requestId } = request
+  request.afterResponse(() => connection.push('incoming_chat', { chat: chatView(ctx, chat, thread, 'customer') }, requestId))
 }
 
 /** After `start_chat`/`resume_chat`: mark seen, plan routing, then push `incoming_chat` and the assignment. */
@@ -64,7 +108,15 @@ export const chatActions: CustomerActionTable = {
   start_chat: action(s.start_chat, (request, payload) => {
     const { ctx, connection, session } = request
     const customer = requireCustomer(request)
-    if (ctx.storage.listCustomerChats(connection.organizationId, customer.id).length >= LIMITS.chatsPerCustomer) {
+    const existing = ctx.storage.listCustomerChats(connection.organizationId, customer.id)
+    for (const chat of existing) {
+      const resent = resentThread(request, chat, payload.chat?.thread?.events)
+      if (resent) {
+        answerResent(request, chat, resent.thread)
+        return { chat_id: chat.id, thread_id: resent.thread.id, event_ids: resent.eventIds }
+      }
+    }
+    if (existing.length >= LIMITS.chatsPerCustomer) {
       throw new RtmError('chat_limit_reached', 'Chat limit reached: the customer already has a chat')
     }
     const groupIds = payload.chat?.access?.group_ids ?? [session.groupId]
@@ -82,7 +134,7 @@ export const chatActions: CustomerActionTable = {
     ctx.storage.putChat(chat)
     ctx.storage.putCustomer({ ...customer, statistics: { ...customer.statistics, chats_count: customer.statistics.chats_count + 1 } })
     const thread = openThread(ctx, chat, { active: payload.active ?? true, ...(payload.chat?.thread?.properties ? { properties: payload.chat.thread.properties } : {}) })
-    const eventIds = appendInitialEvents(request, thread, payload.chat?.thread?.events, payload.welcome_message_id)
+    const eventIds = appendInitialEvents(request, chat, thread, payload.chat?.thread?.events, payload.welcome_message_id)
     announceThread(request, chat, thread)
     return { chat_id: chat.id, thread_id: thread.id, ...(eventIds.length > 0 ? { event_ids: eventIds } : {}) }
   }),
@@ -90,12 +142,17 @@ export const chatActions: CustomerActionTable = {
   resume_chat: action(s.resume_chat, (request, payload) => {
     const { ctx, connection } = request
     const chat = ownChat(request, payload.chat.id)
+    const resent = resentThread(request, chat, payload.chat.thread?.events)
+    if (resent) {
+      answerResent(request, chat, resent.thread)
+      return { thread_id: resent.thread.id, event_ids: resent.eventIds }
+    }
     if (activeThread(ctx, chat)) throw new RtmError('chat_already_active', 'Chat is already active')
     checkGroups(ctx, connection.organizationId, payload.chat.access?.group_ids ?? chat.access.group_ids, payload.active ?? true, payload.continuous)
     if (payload.chat.access?.group_ids) chat.access = { group_ids: payload.chat.access.group_ids }
     if (payload.chat.properties) chat.properties = { ...chat.properties, ...payload.chat.properties }
     const thread = openThread(ctx, chat, { active: payload.active ?? true, ...(payload.chat.thread?.properties ? { properties: payload.chat.thread.properties } : {}) })
-    const eventIds = appendInitialEvents(request, thread, payload.chat.thread?.events, payload.welcome_message_id)
+    const eventIds = appendInitialEvents(request, chat, thread, payload.chat.thread?.events, payload.welcome_message_id)
     announceThread(request, chat, thread)
     return { thread_id: thread.id, ...(eventIds.length > 0 ? { event_ids: eventIds } : {}) }
   }),

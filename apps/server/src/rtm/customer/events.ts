@@ -1,10 +1,11 @@
 /**
- * Customer event actions (customer-rtm §5.2): `send_event`, `delete_event` (own events
+ * Customer event actions (customer-rtm §5.2): `send_event` (idempotent by `custom_id`:
+ * see `findSentEvent`), `delete_event` (own events
  * only: deleting someone else's event is `authorization`), `send_rich_message_postback`
  * and `send_sneak_peek` (active chats only, `chat_inactive` otherwise; agents get
  * `incoming_sneak_peek`).
  */
-import { appendEvent, markEventsAsSeen, pushIncomingEvent } from '../../domain/chats'
+import { appendEvent, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
 import { deleteEvent, pushPostback, toNewEvent } from '../../domain/events'
 import { activeThread, lastThread } from '../../domain/views'
 import { pushToChat } from '../fanout'
@@ -16,6 +17,13 @@ export const eventActions: CustomerActionTable = {
   send_event: action(s.send_event, (request, payload) => {
     const { ctx, connection, requestId, session } = request
     const chat = ownChat(request, payload.chat_id)
+    // A resend (same custom_id, same author, same chat) answers with the original event
+    // and pushes it to the requester only — even if the chat was deactivated since.
+    const sent = findSentEvent(ctx, chat, session.customerId, payload.event.custom_id)
+    if (sent) {
+      request.afterResponse(() => pushResentEvent(chat, sent, { requester: connection, requestId }))
+      return { event_id: sent.event.id }
+    }
     const thread = lastThread(ctx, chat)
     if (!thread || (!thread.active && payload.attach_to_last_thread !== true)) throw new RtmError('chat_inactive', 'Chat is inactive')
     const event = appendEvent(ctx, thread, toNewEvent(payload.event, 'customer'), session.customerId)
