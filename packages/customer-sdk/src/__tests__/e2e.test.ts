@@ -1,48 +1,12 @@
-import { type AgentClient, createAgentClient } from '@rapport/core'
-import { MemoryStorage, type RapportServer, createServer } from '@rapport/server'
-import { afterEach, describe, expect, it } from 'vitest'
-import { type CustomerSDK, init } from '../index'
-
-const ORG = 'e2e-org'
-const fast = { retry: { baseDelayMs: 50, maxDelayMs: 200, minIntervalMs: 20 } }
-
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-const startServer = async (options: Parameters<typeof createServer>[0] = {}): Promise<RapportServer> => {
-  const server = await createServer({ port: 0, ...options })
-  cleanups.push(() => server.close())
-  return server
-}
-
-const customer = (server: RapportServer, config: Partial<Parameters<typeof init>[0]> = {}): CustomerSDK => {
-  const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: server.url, connection: fast, ...config })
-  cleanups.push(() => sdk.destroy())
-  return sdk
-}
-
-const agent = (server: RapportServer): AgentClient => {
-  const client = createAgentClient({ organizationId: ORG, accessToken: 'rapport-bot-token', serverUrl: server.url, routingStatus: 'accepting_chats', connection: fast })
-  cleanups.push(() => client.destroy())
-  return client
-}
-
-const nextOf = <T>(subscribe: (fn: (value: T) => void) => () => void, predicate: (value: T) => boolean = () => true): Promise<T> =>
-  new Promise((resolve) => {
-    const off = subscribe((value) => {
-      if (!predicate(value)) return
-      off()
-      resolve(value)
-    })
-  })
+import { MemoryStorage, createServer } from '@rapport/server'
+import { describe, expect, it } from 'vitest'
+import { init } from '../index'
+import { ORG, agent, customer, fast, nextOf, onCleanup, startServer } from './e2eHarness'
 
 describe('customer and agent chat through the local server', () => {
   it('connects, starts a chat, exchanges messages both ways, deactivates', async () => {
     const server = await startServer()
-    const bot = agent(server)
-    await bot.whenStatus('connected')
+    const bot = await agent(server)
     const sdk = customer(server)
     const connected = await sdk.once('connected')
     expect(connected.customer.type).toBe('customer')
@@ -134,7 +98,7 @@ describe('customer and agent chat through the local server', () => {
     const first = await createServer({ port: 0, storage })
     const port = first.port
     const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: first.url, connection: fast })
-    cleanups.push(() => sdk.destroy())
+    onCleanup(() => sdk.destroy())
     await sdk.once('connected')
     const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'before' }] } } })
 
@@ -145,7 +109,7 @@ describe('customer and agent chat through the local server', () => {
 
     const reconnected = sdk.once('connected')
     const second = await createServer({ port, storage })
-    cleanups.push(() => second.close())
+    onCleanup(() => second.close())
     await reconnected
     const after = await sdk.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'after' } })
     expect(after).toMatchObject({ type: 'message', text: 'after' })
