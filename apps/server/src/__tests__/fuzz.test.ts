@@ -1,0 +1,389 @@
+/**
+ * Robustness: thousands of random, malformed and mutated frames over real sockets, before
+ * and after login, on the customer and the agent side. Every frame must get exactly one
+ * response — a success or a documented error (`WIRE_ERROR_TYPES`, never `internal`) —
+ * echoing its `request_id` whenever that was readable; the process must not throw (an
+ * `'error'` event nobody listens to on the HTTP/ws server would surface as an
+ * `uncaughtException`, which is recorded); and a well-behaved customer and bot keep
+ * chatting throughout. `FUZZ_SEED`/`FUZZ_FRAMES` replay or scale a run.
+ */
+import { WIRE_ERROR_TYPES, type ResponseFrame } from '@rapport/protocol'
+import { isWellFormedRequestText, malformedFrameArb, requestFrameArb } from '@rapport/testing'
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SqliteStorage } from '../storage/sqliteStorage'
+import { BOT, startServer } from './helpers/harness'
+import type { TestSocket } from './helpers/testSocket'
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
+const FRAMES_PER_SOCKET = Number(process.env.FUZZ_FRAMES ?? 900)
+const BATCH = 150
+const DOCUMENTED = new Set<string>(WIRE_ERROR_TYPES)
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type Template = [action: string, payload: Record<string, Json>]
+
+/** An outgoing frame: text or binary, and the request id the server must echo (`null`: none readable). */
+interface Shot {
+  data: string | Buffer
+  echo: string | null
+}
+
+/** What the server can read of a text frame's `request_id` (customer-rtm §3.1). */
+const readableRequestId = (text: string): string | null => {
+  try {
+    const value: unknown = JSON.parse(text)
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+    const id = (value as { request_id?: unknown }).request_id
+    return typeof id === 'string' ? id : null
+  } catch {
+    return null
+  }
+}
+
+const textShot = (text: string): Shot => ({ data: text, echo: readableRequestId(text) })
+
+let counter = 0
+const uniqueId = (): string => `fz${(++counter).toString(36)}`
+
+// ── mutations of valid request frames ──────────────────────────────────────────
+
+const wrongTypeArb: fc.Arbitrary<Json> = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([]),
+  fc.constant({}),
+  fc.string({ maxLength: 6 }),
+  fc.array(fc.integer(), { maxLength: 3 }),
+)
+
+const hugeStringArb: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom('x', 'é', '😀', '\u0000', '"\\'), fc.integer({ min: 1024, max: 96 * 1024 }))
+  .map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)))
+
+const deepArb: fc.Arbitrary<Json> = fc.tuple(fc.integer({ min: 50, max: 3000 }), fc.boolean()).map(([depth, arrays]) => {
+  let value: Json = 'bottom'
+  for (let i = 0; i < depth; i += 1) value = arrays ? [value] : { a: value }
+  return value
+})
+
+/** Paths to every value of a JSON object (for picking one to mutate). */
+const pathsOf = (value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> => {
+  if (value === null || typeof value !== 'object') return []
+  const entries: Array<[string | number, Json]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value)
+  return entries.flatMap(([key, child]) => [[...prefix, key], ...pathsOf(child, [...prefix, key])])
+}
+
+const setAt = (root: Json, path: Array<string | number>, replace: (old: Json) => Json | undefined): Json => {
+  if (path.length === 0) return replace(root) ?? null
+  if (root === null || typeof root !== 'object') return root
+  const [head, ...rest] = path
+  if (head === undefined) return root
+  if (Array.isArray(root)) {
+    const copy = [...root]
+    const index = Number(head)
+    const next = rest.length === 0 ? replace(copy[index] ?? null) : setAt(copy[index] ?? null, rest, replace)
+    if (next === undefined) copy.splice(index, 1)
+    else copy[index] = next
+    return copy
+  }
+  const copy: { [key: string]: Json } = { ...root }
+  const key = String(head)
+  const next = rest.length === 0 ? replace(copy[key] ?? null) : setAt(copy[key] ?? null, rest, replace)
+  if (next === undefined) delete copy[key]
+  else copy[key] = next
+  return copy
+}
+
+type Mutation =
+  | { kind: 'none' }
+  | { kind: 'drop'; pick: number }
+  | { kind: 'wrongType'; pick: number; value: Json }
+  | { kind: 'huge'; pick: number; value: string }
+  | { kind: 'deep'; pick: number; value: Json }
+  | { kind: 'extra'; key: string; value: Json }
+  | { kind: 'unknownAction'; action: string }
+  | { kind: 'payloadNotObject'; value: Json }
+  | { kind: 'noRequestId' }
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Mutation>({ kind: 'none' }) },
+  { weight: 3, arbitrary: fc.nat().map((pick): Mutation => ({ kind: 'drop', pick })) },
+  { weight: 3, arbitrary: fc.tuple(fc.nat(), wrongTypeArb).map(([pick, value]): Mutation => ({ kind: 'wrongType', pick, value })) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(), hugeStringArb).map(([pick, value]): Mutation => ({ kind: 'huge', pick, value })) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(), deepArb).map(([pick, value]): Mutation => ({ kind: 'deep', pick, value })) },
+  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), wrongTypeArb).map(([key, value]): Mutation => ({ kind: 'extra', key, value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'SEND_EVENT', 'send_event '))
+      .map((action): Mutation => ({ kind: 'unknownAction', action })),
+  },
+  { weight: 1, arbitrary: wrongTypeArb.filter((v) => Array.isArray(v) || typeof v !== 'object').map((value): Mutation => ({ kind: 'payloadNotObject', value })) },
+  { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'noRequestId' }) },
+)
+
+const mutate = ([action, payload]: Template, mutation: Mutation): Shot => {
+  const requestId = uniqueId()
+  const frame: { [key: string]: Json } = { request_id: requestId, action, payload }
+  const paths = pathsOf(payload)
+  const pick = (n: number): Array<string | number> => ['payload', ...(paths[n % Math.max(1, paths.length)] ?? [])]
+  let mutated: Json = frame
+  switch (mutation.kind) {
+    case 'none':
+      break
+    case 'drop':
+      mutated = paths.length === 0 ? frame : setAt(frame, pick(mutation.pick), () => undefined)
+      break
+    case 'wrongType':
+      mutated = setAt(frame, pick(mutation.pick), () => mutation.value)
+      break
+    case 'huge':
+      mutated = setAt(frame, pick(mutation.pick), () => mutation.value)
+      break
+    case 'deep':
+      mutated = setAt(frame, pick(mutation.pick), () => mutation.value)
+      break
+    case 'extra':
+      mutated = setAt(frame, ['payload', mutation.key], () => mutation.value)
+      break
+    case 'unknownAction':
+      mutated = { ...frame, action: mutation.action }
+      break
+    case 'payloadNotObject':
+      mutated = { ...frame, payload: mutation.value }
+      break
+    case 'noRequestId': {
+      const { request_id: _dropped, ...rest } = frame
+      mutated = rest
+      break
+    }
+  }
+  return textShot(JSON.stringify(mutated))
+}
+
+/** Valid request frames of a logged-in customer that owns chat/thread/event `ids`. */
+const customerTemplates = (ids: { chat_id: string; thread_id: string; event_id: string }): Template[] => {
+  const { chat_id, thread_id, event_id } = ids
+  return [
+    ['ping', {}],
+    ['get_chat', { chat_id, thread_id }],
+    ['list_chats', { limit: 5, sort_order: 'asc' }],
+    ['list_threads', { chat_id, limit: 2, sort_order: 'desc' }],
+    ['send_event', { chat_id, event: { type: 'message', text: 'fuzz', custom_id: 'c1', properties: { ns: { k: 'v' } } } }],
+    ['send_event', { chat_id, event: { type: 'file', url: 'https://cdn.example/a.png' }, attach_to_last_thread: true }],
+    ['send_event', { chat_id, event: { type: 'filled_form', form_id: 'f', fields: [{ type: 'name', id: 'n', label: 'Name', answer: 'A' }] } }],
+    ['send_event', { chat_id, event: { type: 'custom', content: { a: [1, 2] } } }],
+    ['send_event', { chat_id, event: { type: 'system_message', text: 'x' } }],
+    ['send_rich_message_postback', { chat_id, thread_id, event_id, postback: { id: 'b1', toggled: true } }],
+    ['send_sneak_peek', { chat_id, sneak_peek_text: 'typing…' }],
+    ['mark_events_as_seen', { chat_id, seen_up_to: '2030-01-01T00:00:00.000000Z' }],
+    ['update_chat_properties', { id: chat_id, properties: { ns: { a: 1 } } }],
+    ['delete_chat_properties', { id: chat_id, properties: { ns: ['a'] } }],
+    ['update_thread_properties', { chat_id, thread_id, properties: { rating: { score: 1 } } }],
+    ['delete_thread_properties', { chat_id, thread_id, properties: { rating: ['score'] } }],
+    ['update_event_properties', { chat_id, thread_id, event_id, properties: { ns: { b: true } } }],
+    ['delete_event_properties', { chat_id, thread_id, event_id, properties: { ns: ['b'] } }],
+    ['delete_event', { chat_id, thread_id, event_id }],
+    ['deactivate_chat', { id: chat_id }],
+    ['resume_chat', { chat: { id: chat_id, thread: { events: [{ type: 'message', text: 'back' }] } } }],
+    ['start_chat', { chat: { access: { group_ids: [0] }, thread: { events: [{ type: 'message', text: 'hi' }] } } }],
+    ['get_customer', {}],
+    ['update_customer', { name: 'Fuzz', email: 'f@example.com', session_fields: [{ k: 'v' }] }],
+    ['update_customer_page', { url: 'https://shop.example/p', title: 'P' }],
+    ['set_customer_session_fields', { session_fields: [{ a: 'b' }] }],
+    ['list_group_statuses', { all: true }],
+    ['list_group_statuses', { group_ids: [0, 1] }],
+    ['get_form', { group_id: 0, type: 'prechat' }],
+    ['get_predicted_agent', { group_id: 0 }],
+    ['request_welcome_message', { group_id: 0 }],
+    ['get_url_info', { url: 'https://example.com/' }],
+    ['accept_greeting', { greeting_id: 1, unique_id: 'nope' }],
+    ['cancel_greeting', { unique_id: 'nope' }],
+    ['send_greeting_button_clicked', { greeting_unique_id: 'nope', button_id: 'b' }],
+    ['login', { token: 'Bearer dal:whatever' }],
+  ]
+}
+
+const agentTemplates = (chat_id: string, thread_id: string): Template[] => [
+  ['list_chats', { limit: 3 }],
+  ['get_chat', { chat_id, thread_id }],
+  ['list_threads', { chat_id }],
+  ['list_routing_statuses', {}],
+  ['set_routing_status', { status: 'accepting_chats' }],
+  ['send_typing_indicator', { chat_id, is_typing: true }],
+  ['mark_events_as_seen', { chat_id, seen_up_to: '2030-01-01T00:00:00.000000Z' }],
+  ['get_customer', { id: 'nobody' }],
+  ['multicast', { recipients: { agents: { all: true } }, content: { a: 1 } }],
+]
+
+// ── frame sources ──────────────────────────────────────────────────────────────
+
+const randomShotArb: fc.Arbitrary<Shot> = fc.oneof(
+  { weight: 4, arbitrary: malformedFrameArb.map(textShot) },
+  {
+    weight: 3,
+    arbitrary: requestFrameArb.map((frame) => textShot(JSON.stringify({ ...frame, request_id: uniqueId() }))),
+  },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes): Shot => ({ data: Buffer.from(bytes), echo: null })) },
+  { weight: 1, arbitrary: fc.constantFrom<Shot>({ data: '', echo: null }, { data: ' ', echo: null }, { data: 'null', echo: null }, { data: '{}', echo: null }) },
+)
+
+const shotsFor = (templates: Template[], count: number, seed: number): Shot[] =>
+  fc.sample(
+    fc.oneof(
+      { weight: 1, arbitrary: randomShotArb },
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...templates), mutationArb).map(([template, mutation]) => mutate(template, mutation)) },
+    ),
+    { numRuns: count, seed },
+  )
+
+// ── driving a socket ───────────────────────────────────────────────────────────
+
+const responsesOf = (socket: TestSocket): ResponseFrame[] => socket.received.filter((f): f is ResponseFrame => f.type === 'response')
+
+const waitFor = async (condition: () => boolean, label: string, timeoutMs = 8000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${label}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+interface Tally {
+  frames: number
+  successes: number
+  errors: Map<string, number>
+}
+
+/** Sends the shots in batches and checks each batch's responses as a multiset of echoed request ids. */
+const fire = async (socket: TestSocket, shots: Shot[], tally: Tally, between: () => Promise<void>): Promise<void> => {
+  for (let start = 0; start < shots.length; start += BATCH) {
+    const batch = shots.slice(start, start + BATCH)
+    const before = responsesOf(socket).length
+    for (const shot of batch) {
+      if (typeof shot.data === 'string') socket.ws.send(shot.data)
+      else socket.ws.send(shot.data, { binary: true })
+    }
+    await between()
+    await waitFor(() => responsesOf(socket).length >= before + batch.length || !socket.isOpen, `responses to a batch of ${batch.length}`)
+    expect(socket.isOpen, 'the server keeps the fuzzed socket open').toBe(true)
+    const got = responsesOf(socket).slice(before)
+    expect(got).toHaveLength(batch.length)
+    const expected = batch.map((s) => s.echo ?? '<none>').sort()
+    const echoed = got.map((r) => r.request_id ?? '<none>').sort()
+    expect(echoed).toEqual(expected)
+    for (const response of got) {
+      tally.frames += 1
+      if (response.success) {
+        tally.successes += 1
+        continue
+      }
+      const type = (response.payload as { error?: { type?: unknown } } | undefined)?.error?.type
+      expect(typeof type === 'string' && DOCUMENTED.has(type), `documented error type, got ${JSON.stringify(response).slice(0, 300)}`).toBe(true)
+      expect(type, `no internal error: ${JSON.stringify(response).slice(0, 300)}`).not.toBe('internal')
+      tally.errors.set(String(type), (tally.errors.get(String(type)) ?? 0) + 1)
+    }
+  }
+}
+
+describe('fuzz', () => {
+  const uncaught: unknown[] = []
+  const onUncaught = (error: unknown): void => {
+    uncaught.push(error)
+  }
+  beforeEach(() => {
+    process.on('uncaughtException', onUncaught)
+    process.on('unhandledRejection', onUncaught)
+  })
+  afterEach(() => {
+    process.off('uncaughtException', onUncaught)
+    process.off('unhandledRejection', onUncaught)
+  })
+
+  it('answers thousands of random and malformed frames, never crashes, and keeps serving a well-behaved client', async () => {
+    const loggedErrors: string[] = []
+    const storage = new SqliteStorage(':memory:')
+    const h = await startServer({
+      storage,
+      loginTimeoutMs: false,
+      idleTimeoutMs: false,
+      logger: { info: () => {}, warn: () => {}, error: (message, error) => loggedErrors.push(`${message}: ${String(error)}`) },
+    })
+    try {
+      // the well-behaved pair: a customer chatting with the bot
+      const bot = await h.agent(BOT.id)
+      const good = await h.customer()
+      const goodChat = await good.socket.ok<{ chat_id: string; thread_id: string }>('start_chat', {
+        chat: { thread: { events: [{ type: 'message', text: 'hello' }] } },
+      })
+      await bot.push('incoming_chat')
+      let round = 0
+      const goodRoundTrip = async (): Promise<void> => {
+        round += 1
+        const text = `still here ${round}`
+        const sent = await good.socket.ok<{ event_id: string }>('send_event', { chat_id: goodChat.chat_id, event: { type: 'message', text } })
+        const own = await good.socket.push<{ event: { id: string; text: string } }>('incoming_event', (f) => f.payload.event.text === text)
+        expect(own.payload.event.id).toBe(sent.event_id)
+        const seen = await bot.push<{ event: { text: string } }>('incoming_event', (f) => f.payload.event.text === text)
+        expect(seen.payload.event.text).toBe(text)
+        good.socket.buffer.length = 0
+      }
+
+      // a logged-in customer with a chat, a thread and an event of its own
+      const victim = await h.customer()
+      const own = await victim.socket.ok<{ chat_id: string; thread_id: string; event_ids: string[] }>('start_chat', {
+        chat: { thread: { events: [{ type: 'message', text: 'mine' }] } },
+      })
+      const ids = { chat_id: own.chat_id, thread_id: own.thread_id, event_id: own.event_ids[0] ?? '' }
+      // an anonymous socket (never logs in), one that logs in halfway, and a logged-in agent
+      const anonymous = await h.open('customer')
+      const late = await h.open('customer')
+      const lateToken = await h.token()
+      const agent = await h.agent('agent@test', { accepting: false })
+
+      const tally: Tally = { frames: 0, successes: 0, errors: new Map() }
+      const templates = customerTemplates(ids)
+      await fire(anonymous, shotsFor(templates, FRAMES_PER_SOCKET, SEED), tally, goodRoundTrip)
+      await fire(late, shotsFor(templates, FRAMES_PER_SOCKET / 2, SEED + 1), tally, goodRoundTrip)
+      await late.ok('login', { token: `Bearer ${lateToken.access_token}` })
+      await fire(late, shotsFor(templates, FRAMES_PER_SOCKET / 2, SEED + 2), tally, goodRoundTrip)
+      await fire(victim.socket, shotsFor(templates, FRAMES_PER_SOCKET, SEED + 3), tally, goodRoundTrip)
+      await fire(agent, shotsFor([...agentTemplates(goodChat.chat_id, goodChat.thread_id), ...templates], FRAMES_PER_SOCKET, SEED + 4), tally, goodRoundTrip)
+
+      if (process.env.FUZZ_DEBUG) console.log(tally.frames, tally.successes, [...tally.errors])
+      expect(tally.frames).toBeGreaterThanOrEqual(FRAMES_PER_SOCKET * 4)
+      // both outcomes were exercised, with a spread of documented errors
+      expect(tally.successes).toBeGreaterThan(50)
+      expect(tally.errors.get('validation') ?? 0).toBeGreaterThan(500)
+      expect(tally.errors.get('authentication') ?? 0).toBeGreaterThan(50)
+      expect(tally.errors.get('not_found') ?? 0).toBeGreaterThan(10)
+
+      // the server is healthy, the good pair still chats, nothing was thrown or logged
+      await goodRoundTrip()
+      expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200)
+      expect(h.server.admin.health().ok).toBe(true)
+      expect(uncaught).toEqual([])
+      expect(loggedErrors).toEqual([])
+    } finally {
+      await h.server.close()
+      storage.close()
+    }
+  }, 30_000)
+
+  it('isWellFormedRequestText agrees with the server: malformed text is always a validation error', async () => {
+    const h = await startServer()
+    const socket = await h.open('customer')
+    const texts = fc.sample(malformedFrameArb, { numRuns: 300, seed: SEED + 5 })
+    for (const text of texts) socket.ws.send(text)
+    await waitFor(() => responsesOf(socket).length >= texts.length, 'responses to malformed text')
+    const responses = responsesOf(socket)
+    expect(texts.every((t) => !isWellFormedRequestText(t))).toBe(true)
+    for (const response of responses) {
+      expect(response.success).toBe(false)
+      expect((response.payload as { error: { type: string } }).error.type).toBe('validation')
+    }
+  })
+})
