@@ -153,7 +153,28 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     return { chat: await methods.getChat({ chatId: chatId() }) }
   }
 
+  /** The six property methods differ only in the action, the ids that scope it, and updates vs deletions. */
+  const propertyMethod =
+    (action: string, scope: 'chat' | 'thread' | 'event', deletion: boolean) =>
+    async (params: { id?: string; chatId?: string; threadId?: string; eventId?: string; properties: unknown }): Promise<SuccessResult> => {
+      const ids = scope === 'chat' ? (['id'] as const) : scope === 'thread' ? (['chatId', 'threadId'] as const) : (['chatId', 'threadId', 'eventId'] as const)
+      check(requireStrings(params, ...ids))
+      checkProperties(params.properties, deletion)
+      return ok(action, {
+        ...(scope === 'chat'
+          ? { id: params.id }
+          : { chat_id: params.chatId, thread_id: params.threadId, ...(scope === 'event' && { event_id: params.eventId }) }),
+        properties: params.properties,
+      })
+    }
+
   const methods: CustomerMethods = {
+    updateChatProperties: propertyMethod('update_chat_properties', 'chat', false),
+    deleteChatProperties: propertyMethod('delete_chat_properties', 'chat', true),
+    updateThreadProperties: propertyMethod('update_thread_properties', 'thread', false),
+    deleteThreadProperties: propertyMethod('delete_thread_properties', 'thread', true),
+    updateEventProperties: propertyMethod('update_event_properties', 'event', false),
+    deleteEventProperties: propertyMethod('delete_event_properties', 'event', true),
     acceptGreeting: async (params) => {
       check(requireStrings(params, 'uniqueId'))
       if (typeof params.greetingId !== 'number') throw new ChatError('VALIDATION', '`greetingId` must be a number')
@@ -171,21 +192,6 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     deactivateChat: async (params) => {
       check(requireStrings(params, 'id'))
       return ok('deactivate_chat', { id: params.id })
-    },
-    deleteChatProperties: async (params) => {
-      check(requireStrings(params, 'id'))
-      checkProperties(params.properties, true)
-      return ok('delete_chat_properties', { id: params.id, properties: params.properties })
-    },
-    deleteEventProperties: async (params) => {
-      check(requireStrings(params, 'chatId', 'threadId', 'eventId'))
-      checkProperties(params.properties, true)
-      return ok('delete_event_properties', { chat_id: params.chatId, thread_id: params.threadId, event_id: params.eventId, properties: params.properties })
-    },
-    deleteThreadProperties: async (params) => {
-      check(requireStrings(params, 'chatId', 'threadId'))
-      checkProperties(params.properties, true)
-      return ok('delete_thread_properties', { chat_id: params.chatId, thread_id: params.threadId, properties: params.properties })
     },
     getChat: async (params) => {
       check(requireStrings(params, 'chatId'))
@@ -296,11 +302,6 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       const result = await send('start_chat', buildStartChatPayload(params))
       return chatFrom(result, () => (result.payload as { chat_id: string }).chat_id)
     },
-    updateChatProperties: async (params) => {
-      check(requireStrings(params, 'id'))
-      checkProperties(params.properties, false)
-      return ok('update_chat_properties', { id: params.id, properties: params.properties })
-    },
     updateCustomer: async (params) => {
       if (!isObject(params)) throw new ChatError('VALIDATION', 'parameters must be an object')
       for (const key of ['name', 'email', 'avatar'] as const)
@@ -321,16 +322,6 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       const { url, title } = ctx.page.current
       if (!ctx.isConnected() || typeof url !== 'string') return
       void send('update_customer_page', { url, ...(title !== undefined && { title }) }).catch(() => {})
-    },
-    updateEventProperties: async (params) => {
-      check(requireStrings(params, 'chatId', 'threadId', 'eventId'))
-      checkProperties(params.properties, false)
-      return ok('update_event_properties', { chat_id: params.chatId, thread_id: params.threadId, event_id: params.eventId, properties: params.properties })
-    },
-    updateThreadProperties: async (params) => {
-      check(requireStrings(params, 'chatId', 'threadId'))
-      checkProperties(params.properties, false)
-      return ok('update_thread_properties', { chat_id: params.chatId, thread_id: params.threadId, properties: params.properties })
     },
     uploadFile: (params) =>
       uploadFile(
