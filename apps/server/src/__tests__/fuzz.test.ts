@@ -53,8 +53,8 @@ const wrongTypeArb: fc.Arbitrary<Json> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),
   fc.constant(null),
-  fc.constant([]),
-  fc.constant({}),
+  fc.constant<Json>([]),
+  fc.constant<Json>({}),
   fc.string({ maxLength: 6 }),
   fc.array(fc.integer(), { maxLength: 3 }),
 )
