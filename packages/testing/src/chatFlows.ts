@@ -161,11 +161,23 @@ export const createChatFlowWorld = async (options: ChatFlowWorldOptions = {}): P
   return world
 }
 
+/**
+ * Destroys a client outside its `connecting` phase. Destroying it while a WebSocket
+ * handshake is pending makes the core close a CONNECTING `ws` socket whose error listener
+ * it has just removed, and `ws` throws an uncaught exception (a core bug, see
+ * `FAST_CONNECTION`); a client that is mid-reconnect at the end of a run would hit it.
+ */
+export const destroyWhenSettled = async (client: { readonly status: string; destroy(): void }, timeoutMs = 3_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (client.status === 'connecting' && Date.now() < deadline) await sleep(2)
+  client.destroy()
+}
+
 export const disposeChatFlowWorld = async (world: ChatFlowWorld): Promise<void> => {
   for (const timer of world.timers) clearTimeout(timer)
   world.timers.clear()
-  world.customer.destroy()
-  world.agent.destroy()
+  await destroyWhenSettled(world.customer)
+  await destroyWhenSettled(world.agent)
   await world.proxy.close()
   await world.server.stop()
 }
