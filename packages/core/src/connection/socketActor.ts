@@ -29,7 +29,10 @@ export const createSocketLogic = (env: Pick<Env, 'createSocket'>, transport: Tra
       // a close event follows
     }
     return () => {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
+      socket.onopen = socket.onmessage = socket.onclose = null
+      // closing a socket still in its handshake reports an error; it must have a listener
+      // (Node's `ws` throws an unhandled 'error' otherwise)
+      socket.onerror = () => {}
       transport.detach(socket)
       try {
         socket.close(1000)
