@@ -17,7 +17,7 @@
  * as its own reconnection and recovery left it (no refetch).
  */
 import { type AgentClient, type CustomerClient, createAgentClient, createCustomerClient } from '@rapport/core'
-import { FAST_CONNECTION, createFaultProxy, destroyWhenSettled, startTestServer } from '@rapport/testing'
+import { FAST_CONNECTION, createFaultProxy, destroyWhenSettled, startTestServer } from '@rapport/testing/node'
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60)
 const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 50)

@@ -1,3 +1,6 @@
+import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.base'
 
-export default packageBuild
+const base = Array.isArray(packageBuild) ? packageBuild[0] : packageBuild
+
+export default defineConfig({ ...base, entry: ['src/index.ts', 'src/node.ts'] })

@@ -1,5 +1,4 @@
+// Runs anywhere (browsers included). The Node-only tools (server harness, fault proxy,
+// chat flows) are in `@rapport/testing/node`.
 export * from './arbitraries'
 export * from './fakeEnv'
-export * from './serverHarness'
-export * from './faultProxy'
-export * from './chatFlows'
