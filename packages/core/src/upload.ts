@@ -2,8 +2,26 @@ import { LIMITS, customerActionUrl, type Endpoints, isObject, readWireError, toE
 import { ChatError } from './chatError'
 import type { Env, UploadBody } from './env'
 
-/** What `uploadFile` takes: a Blob/File (browser, Node), a Node Buffer, or React Native's `{uri, type?, name?}`. */
-export type UploadInput = Blob | Uint8Array | { uri: string; type?: string; name?: string }
+/**
+ * What `uploadFile` takes: a Blob/File (browser, Node), a Node Buffer, a Node readable
+ * stream (any async iterable of bytes), or React Native's `{uri, type?, name?}`.
+ */
+export type UploadInput = Blob | Uint8Array | AsyncIterable<Uint8Array> | { uri: string; type?: string; name?: string }
+
+const isStream = (file: UploadInput): file is AsyncIterable<Uint8Array> =>
+  typeof (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function' && !(file instanceof Uint8Array)
+
+/** Reads a stream into a Blob, stopping with `TOO_BIG_FILE` as soon as it passes the limit. */
+const readStream = async (stream: AsyncIterable<Uint8Array>): Promise<Blob> => {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of stream) {
+    size += chunk.byteLength
+    if (size > LIMITS.uploadBytes) throw new ChatError('TOO_BIG_FILE', 'The maximum file size is 10 MB')
+    chunks.push(chunk)
+  }
+  return new Blob(chunks as Uint8Array<ArrayBuffer>[])
+}
 
 export interface UploadHandle {
   promise: Promise<{ url: string }>
@@ -13,6 +31,7 @@ export interface UploadHandle {
 
 const sizeOf = (file: UploadInput): number | undefined =>
   file instanceof Uint8Array ? file.byteLength : typeof (file as Blob).size === 'number' ? (file as Blob).size : undefined
+
 
 /**
  * `upload_file` over HTTP (http.md §4): the 10 MB limit is checked before anything is
@@ -29,14 +48,15 @@ export const uploadFile = (
     if (!params || params.file === undefined || params.file === null) throw new ChatError('VALIDATION', '`file` is required')
     const size = sizeOf(params.file)
     if (size !== undefined && size > LIMITS.uploadBytes) throw new ChatError('TOO_BIG_FILE', 'The maximum file size is 10 MB')
+    const file = isStream(params.file) ? await readStream(params.file) : params.file
     const authorization = await options.getAuthorization()
     if (canceled) throw new ChatError('UPLOAD_CANCELED', 'The upload was canceled')
     const body: UploadBody =
-      params.file instanceof Uint8Array
-        ? { kind: 'blob', blob: new Blob([params.file as Uint8Array<ArrayBuffer>]), name: params.name ?? 'file' }
-        : 'uri' in params.file
-          ? { kind: 'native', file: params.file }
-          : { kind: 'blob', blob: params.file, name: params.name ?? (params.file as { name?: string }).name ?? 'file' }
+      file instanceof Uint8Array
+        ? { kind: 'blob', blob: new Blob([file as Uint8Array<ArrayBuffer>]), name: params.name ?? 'file' }
+        : 'uri' in file
+          ? { kind: 'native', file }
+          : { kind: 'blob', blob: file as Blob, name: params.name ?? (file as { name?: string }).name ?? 'file' }
     params.onProgress?.(0)
     let response
     try {

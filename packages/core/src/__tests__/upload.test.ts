@@ -69,3 +69,19 @@ describe('uploadFile', () => {
     client.destroy()
   })
 })
+
+describe('uploadFile from a Node stream', () => {
+  it('reads a readable stream and uploads it; a stream over 10 MB stops with TOO_BIG_FILE', async () => {
+    const { Readable } = await import('node:stream')
+    const { env, client } = setup()
+    const ok = client.uploadFile({ file: Readable.from([new Uint8Array([1, 2]), new Uint8Array([3])]), name: 'stream.bin' })
+    await expect(ok.promise).resolves.toEqual({ url: 'https://files.example/stream.bin' })
+    const body = env.uploads[0]?.body
+    expect(body?.kind === 'blob' && body.blob.size).toBe(3)
+    const chunk = new Uint8Array(1024 * 1024)
+    const tooBig = client.uploadFile({ file: Readable.from(Array.from({ length: 11 }, () => chunk)) })
+    await expect(tooBig.promise).rejects.toMatchObject({ code: 'TOO_BIG_FILE' })
+    expect(env.uploads).toHaveLength(1)
+    client.destroy()
+  })
+})
