@@ -17,7 +17,7 @@
  * as its own reconnection and recovery left it (no refetch).
  */
 import { type AgentClient, type CustomerClient, createAgentClient, createCustomerClient } from '@rapport/core'
-import { FAST_CONNECTION, createFaultProxy, destroyWhenSettled, startTestServer } from '@rapport/testing/node'
+import { FAST_CONNECTION, createFaultProxy, startTestServer } from '@rapport/testing/node'
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60)
 const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 50)
@@ -228,8 +228,8 @@ const main = async (): Promise<void> => {
   if (rejections.size > 0) console.log(`rejections: ${[...rejections].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
   console.log(`uncaught exceptions: ${uncaught.size === 0 ? 0 : [...uncaught].map(([m, n]) => `${JSON.stringify(m)} ×${n}`).join(', ')}`)
 
-  for (const c of customers) await destroyWhenSettled(c.client)
-  for (const b of botClients) await destroyWhenSettled(b)
+  for (const c of customers) c.client.destroy()
+  for (const b of botClients) b.destroy()
   await proxy.close()
   await server.stop()
   const failed = up.lost + up.duplicated + down.lost + down.duplicated > 0 || uncaught.size > 0
