@@ -18,11 +18,6 @@ import { activeThread, agentView } from './views'
 /** Rough queue wait estimate per position, in seconds. */
 export const WAIT_PER_POSITION_S = 30
 
-const servesChat = (ctx: ServerContext, agent: AgentConfig, chat: ChatRecord): boolean => {
-  const groups = ctx.agents.groupsOf(agent)
-  return chat.access.group_ids.some((g) => groups.includes(g))
-}
-
 const isManual = (ctx: ServerContext, chat: ChatRecord): boolean =>
   chat.access.group_ids.length > 0 && chat.access.group_ids.every((g) => ctx.groups.get(g)?.routing === 'manual')
 

@@ -60,7 +60,7 @@ export class Connection {
     private readonly ws: WebSocket,
     readonly side: ConnectionSide,
     readonly organizationId: string,
-    private readonly timers: ConnectionTimers,
+    timers: ConnectionTimers,
     private readonly hooks: ConnectionHooks,
   ) {
     ws.on('message', (data, isBinary) => {
