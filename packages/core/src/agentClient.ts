@@ -1,5 +1,6 @@
 import {
   type AgentAction,
+  type ChatEvent,
   type CustomerEvent,
   type CustomerEventMap,
   type CustomerEventName,
@@ -111,7 +112,10 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     input: { policy, env: { now: () => env.now(), random: () => env.random() }, autoConnect: true, reasonPolicy: policyForAgentReason },
   })
   const emitted = [
-    actor.on('connected', () => events.next({ type: 'connected', payload: undefined as never })),
+    actor.on('connected', () => {
+      events.next({ type: 'connected', payload: undefined as never })
+      void catchUp()
+    }),
     actor.on('disconnected', (e) => events.next({ type: 'disconnected', payload: { reason: e.reason, ...(e.data && { data: e.data }) } })),
     actor.on('connection_unstable', () => events.next({ type: 'connection_unstable', payload: undefined })),
     actor.on('connection_recovered', () => events.next({ type: 'connection_recovered', payload: undefined })),
@@ -123,11 +127,47 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
       return
     }
     try {
-      for (const event of parsePush(push.action, push.payload)) events.next(event)
+      for (const event of parsePush(push.action, push.payload)) publish(event)
     } catch {
       // malformed push: dropped
     }
   })
+
+  /**
+   * What the bot has seen, to catch up after a reconnect and never emit an event twice:
+   * the newest event time per chat, and the ids of recent events (bounded).
+   */
+  const newestAt = new Map<string, string>()
+  const recent = new Set<string>()
+  const remember = (chatId: string, event: ChatEvent): void => {
+    recent.add(event.id)
+    if (recent.size > 10_000) recent.delete(recent.values().next().value as string)
+    if ((newestAt.get(chatId) ?? '') < event.createdAt) newestAt.set(chatId, event.createdAt)
+  }
+  const publish = (event: CustomerEvent): void => {
+    if (event.type === 'incoming_event') {
+      if (recent.has(event.payload.event.id)) return
+      remember(event.payload.chatId, event.payload.event)
+    } else if (event.type === 'incoming_chat') {
+      for (const e of event.payload.chat.thread?.events ?? []) remember(event.payload.chat.id, e)
+    } else if (event.type === 'chat_deactivated') {
+      newestAt.delete(event.payload.chatId) // nothing more can happen there until it is resumed
+    }
+    events.next(event)
+  }
+  /** After a reconnect: emit, once and in order, the events of known chats the bot missed. */
+  const catchUp = async (): Promise<void> => {
+    for (const [chatId, since] of [...newestAt]) {
+      try {
+        const chat = parseChat((await send('get_chat', { chat_id: chatId })) as WireChat)
+        for (const event of chat.thread?.events ?? []) {
+          if (event.createdAt >= since && !recent.has(event.id)) publish({ type: 'incoming_event', payload: { chatId, event } })
+        }
+      } catch {
+        return // dropped again: the next session catches up
+      }
+    }
+  }
 
   const send = async (action: AgentAction, payload: object = {}) => {
     if (destroyed) throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')

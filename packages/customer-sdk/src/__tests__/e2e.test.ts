@@ -158,3 +158,26 @@ describe('identity in Node', () => {
     expect(changed).toEqual([])
   })
 })
+
+describe('a bot that was away', () => {
+  it('catches up on the messages it missed while disconnected, once each, in order', async () => {
+    const server = await startServer()
+    const bot = await agent(server)
+    const sdk = customer(server)
+    await sdk.once('connected')
+    const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'first' }] } } })
+    const seen: string[] = []
+    bot.on('incoming_event', ({ event }) => {
+      if (event.type === 'message') seen.push(event.text)
+    })
+    const away = nextOf<{ reason: string }>((fn) => bot.on('disconnected', fn))
+    server.admin.disconnectAgent('bot@rapport.local', 'connection_timeout')
+    await away
+    await sdk.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'while away 1' } })
+    await sdk.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'while away 2' } })
+    await bot.whenStatus('connected')
+    await expect.poll(() => seen).toEqual(['while away 1', 'while away 2'])
+    await sdk.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'live again' } })
+    await expect.poll(() => seen).toEqual(['while away 1', 'while away 2', 'live again'])
+  })
+})
