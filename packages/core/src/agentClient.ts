@@ -1,5 +1,9 @@
 import {
   type AgentAction,
+  type WireEvent,
+  createRequestId,
+  parseEvent,
+  serializeOutgoingEvent,
   type ChatEvent,
   type CustomerEvent,
   type CustomerEventMap,
@@ -20,6 +24,7 @@ import { ChatError } from './chatError'
 import { type ConnectionStatus, connectionMachine, statusOf, waitForStatus } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
 import { createSocketLogic } from './connection/socketActor'
+import { Outbox } from './outbox'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
 import { RtmClient } from './transport/rtmClient'
@@ -155,8 +160,38 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     }
     events.next(event)
   }
-  /** After a reconnect: emit, once and in order, the events of known chats the bot missed. */
+  /**
+   * A bot's messages wait while it is offline and leave in order once it is back, resent
+   * with the same custom id after an ambiguous failure (the server deduplicates).
+   */
+  const visibilities = new Map<string, Recipients>()
+  let caughtUp = false
+  const outbox = new Outbox({
+    canSend: () => caughtUp && !destroyed && actor.getSnapshot().hasTag('canSend'),
+    now: () => env.now(),
+    transmit: async (entry) => {
+      const result = await rtm.request('send_event', {
+        chat_id: entry.chatId,
+        event: { ...serializeOutgoingEvent(entry.event), visibility: visibilities.get(entry.event.customId) ?? 'all' },
+      })
+      // `send_event` is indirect: the requester's `incoming_event` push (with our request id)
+      // usually settles it; a plain response only has `event_id`
+      const answer = result.payload as { event_id?: string; thread_id?: string; event?: WireEvent }
+      const event = answer.event ? parseEvent(answer.event, answer.thread_id ?? null) : null
+      if (event) return event
+      return { id: String(answer.event_id), type: 'message', text: '', authorId: profile?.id ?? '', createdAt: '', threadId: null, properties: {} }
+    },
+  })
+
+  /** After a reconnect: emit, once and in order, the events of known chats the bot missed; then send what waited. */
   const catchUp = async (): Promise<void> => {
+    caughtUp = false
+    await catchUpEvents()
+    if (destroyed || !actor.getSnapshot().hasTag('canSend')) return
+    caughtUp = true
+    outbox.pump()
+  }
+  const catchUpEvents = async (): Promise<void> => {
     for (const [chatId, since] of [...newestAt]) {
       try {
         const chat = parseChat((await send('get_chat', { chat_id: chatId })) as WireChat)
@@ -198,6 +233,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     destroy: () => {
       if (destroyed) return
       destroyed = true
+      outbox.close('SDK_DESTROYED')
       rtm.dispose('SDK_DESTROYED')
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'destroy' })
       for (const subscription of emitted) subscription.unsubscribe()
@@ -208,20 +244,15 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     },
     setRoutingStatus: async (status) => void (await send('set_routing_status', { status })),
     sendEvent: async ({ chatId, event, visibility = 'all' }) => {
-      const payload = await send('send_event', {
-        chat_id: chatId,
-        event: {
-          type: event.type,
-          text: event.text,
-          visibility,
-          ...(event.customId !== undefined && { custom_id: event.customId }),
-          ...(event.properties !== undefined && { properties: event.properties }),
-        },
-      })
-      // `send_event` is indirect: the requester's `incoming_event` push (with our request id)
-      // usually settles it, so the id is in `event.id`; a plain response has `event_id`
-      const answer = payload as { event_id?: unknown; event?: { id?: unknown } }
-      return { eventId: String(answer.event_id ?? answer.event?.id) }
+      if (destroyed) throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
+      const customId = event.customId ?? `rapport_${createRequestId(() => env.random(), 16)}`
+      visibilities.set(customId, visibility)
+      try {
+        const sent = await outbox.enqueue(chatId, { ...event, customId })
+        return { eventId: sent.id }
+      } finally {
+        visibilities.delete(customId)
+      }
     },
     sendTypingIndicator: async ({ chatId, isTyping }) => void (await send('send_typing_indicator', { chat_id: chatId, is_typing: isTyping })),
     getChat: async ({ chatId, threadId }) => parseChat((await send('get_chat', { chat_id: chatId, ...(threadId !== undefined && { thread_id: threadId }) })) as WireChat),

@@ -17,7 +17,8 @@ export interface OutboxEntry {
 const AMBIGUOUS: ReadonlySet<ErrorCode> = new Set(['CONNECTION_LOST', 'NO_CONNECTION', 'REQUEST_TIMEOUT', 'SERVICE_UNAVAILABLE', 'MISDIRECTED_CONNECTION', 'PENDING_REQUESTS_LIMIT_REACHED'])
 
 export interface OutboxOptions {
-  store: ChatStore
+  /** The chat state that shows pending and failed events; a client without state leaves it out. */
+  store?: ChatStore
   canSend(): boolean
   /** Sends one event; resolves with the server's copy. */
   transmit(entry: OutboxEntry): Promise<ChatEvent>
@@ -58,13 +59,13 @@ export class Outbox {
       const pending = {
         ...event,
         id: localId,
-        authorId: this.options.store.getSnapshot().customerId ?? '',
+        authorId: this.options.store?.getSnapshot().customerId ?? '',
         createdAt: new Date(this.options.now()).toISOString(),
         threadId: null,
         properties: event.properties ?? {},
         status: 'pending',
       } as EventEntity
-      this.options.store.dispatch({ type: 'event/pending', chatId, event: pending })
+      this.options.store?.dispatch({ type: 'event/pending', chatId, event: pending })
       this.pump()
     })
   }
@@ -75,7 +76,7 @@ export class Outbox {
     if (index < 0) return
     const [entry] = this.entries.splice(index, 1)
     if (!entry) return
-    this.options.store.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
+    this.options.store?.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
     entry.resolve(event)
   }
 
@@ -96,7 +97,7 @@ export class Outbox {
         const event = await this.options.transmit(entry)
         if (this.entries[0] !== entry) continue // confirmed meanwhile
         this.entries.shift()
-        this.options.store.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
+        this.options.store?.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
         entry.resolve(event)
       } catch (error) {
         if (this.entries[0] !== entry) continue
@@ -108,7 +109,7 @@ export class Outbox {
           return
         }
         this.entries.shift()
-        this.options.store.dispatch({ type: 'event/failed', localId: entry.localId, error: chatError.code })
+        this.options.store?.dispatch({ type: 'event/failed', localId: entry.localId, error: chatError.code })
         entry.reject(chatError)
       }
     }
@@ -118,7 +119,7 @@ export class Outbox {
   close(code: ErrorCode): void {
     this.closed = code
     for (const entry of this.entries.splice(0)) {
-      this.options.store.dispatch({ type: 'event/failed', localId: entry.localId, error: code })
+      this.options.store?.dispatch({ type: 'event/failed', localId: entry.localId, error: code })
       entry.reject(new ChatError(code, 'The client was destroyed before the event was sent'))
     }
   }

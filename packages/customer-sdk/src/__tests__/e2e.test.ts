@@ -181,3 +181,26 @@ describe('a bot that was away', () => {
     await expect.poll(() => seen).toEqual(['while away 1', 'while away 2', 'live again'])
   })
 })
+
+describe('a bot writing while it is away', () => {
+  it('its messages wait, then reach the customer once each, in order', async () => {
+    const server = await startServer()
+    const bot = await agent(server)
+    const sdk = customer(server)
+    await sdk.once('connected')
+    const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'hi' }] } } })
+    const got: string[] = []
+    sdk.on('incoming_event', ({ event }) => {
+      if (event.type === 'message') got.push(event.text)
+    })
+    const away = nextOf<{ reason: string }>((fn) => bot.on('disconnected', fn))
+    server.admin.disconnectAgent('bot@rapport.local', 'connection_timeout')
+    await away
+    const sends = ['one', 'two', 'three'].map((text) => bot.sendEvent({ chatId: chat.id, event: { type: 'message', text } }))
+    const ids = await Promise.all(sends)
+    expect(new Set(ids.map((r) => r.eventId)).size).toBe(3)
+    await expect.poll(() => got).toEqual(['one', 'two', 'three'])
+    const stored = await sdk.getChat({ chatId: chat.id })
+    expect(stored.thread?.events.map((e) => (e.type === 'message' ? e.text : e.type))).toEqual(['hi', 'one', 'two', 'three'])
+  })
+})
