@@ -18,12 +18,13 @@ import {
   policyForAgentReason,
   resolveEndpoints,
 } from '@rapport/protocol'
-import { type Observable, Subject, filter, map } from 'rxjs'
+import { type Observable, Subject } from 'rxjs'
 import { createActor, fromPromise } from 'xstate'
 import { ChatError } from './chatError'
 import { type ConnectionStatus, connectionMachine, statusOf, waitForStatus } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
 import { createSocketLogic } from './connection/socketActor'
+import { listen } from './events'
 import { Outbox } from './outbox'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
@@ -219,15 +220,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
       return profile
     },
     whenStatus: (status) => waitForStatus(actor, status),
-    on: (name, listener) => {
-      const subscription = events
-        .pipe(
-          filter((event) => event.type === name),
-          map((event) => event.payload),
-        )
-        .subscribe((payload) => listener(payload as never))
-      return () => subscription.unsubscribe()
-    },
+    on: (name, listener) => listen(events, name, listener),
     connect: () => actor.send({ type: 'connect' }),
     disconnect: () => actor.send({ type: 'disconnect' }),
     destroy: () => {

@@ -16,7 +16,7 @@ import {
   resolveEndpoints,
   serializeSessionFields,
 } from '@rapport/protocol'
-import { Observable, Subject, filter, firstValueFrom, map } from 'rxjs'
+import { Observable, Subject, firstValueFrom } from 'rxjs'
 import { type Actor, createActor, fromPromise } from 'xstate'
 import { type CustomerAuth, createCookieAuth } from './auth/customerAuth'
 import { ChatError } from './chatError'
@@ -30,6 +30,7 @@ import {
 } from './connection/connectionMachine'
 import { createHeartbeatLogic } from './connection/heartbeat'
 import { createSocketLogic } from './connection/socketActor'
+import { listen, payloadsOf } from './events'
 import { type CustomerMethods, createCustomerMethods, transmitEvent } from './customerMethods'
 import { Outbox } from './outbox'
 import { recoverChats } from './recovery'
@@ -357,15 +358,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       if (destroyed && status !== 'destroyed') throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
       await waitForStatus(actor, status)
     },
-    on: (name, listener) => {
-      const subscription = eventsSubject
-        .pipe(
-          filter((event) => event.type === name),
-          map((event) => event.payload),
-        )
-        .subscribe((payload) => listener(payload as never))
-      return () => subscription.unsubscribe()
-    },
+    on: (name, listener) => listen(eventsSubject, name, listener),
     connect: () => {
       ensureUsable()
       actor.send({ type: 'connect' })
@@ -399,9 +392,4 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
 
 /** Resolves with the next event of that name. */
 export const nextEvent = <K extends CustomerEventName>(client: Pick<CustomerClient, 'events$'>, name: K): Promise<CustomerEventMap[K]> =>
-  firstValueFrom(
-    client.events$.pipe(
-      filter((event) => event.type === name),
-      map((event) => event.payload as CustomerEventMap[K]),
-    ),
-  )
+  firstValueFrom(payloadsOf(client.events$, name))
