@@ -92,6 +92,15 @@ export const lastThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord |
   return id === undefined ? undefined : ctx.storage.getThread(chat.organization_id, id)
 }
 
+/**
+ * The thread `get_chat` returns: the one asked for (it must belong to the chat), or the
+ * latest; `null` when a named thread is not the chat's.
+ */
+export const requestedThread = (ctx: ServerContext, chat: ChatRecord, threadId: string | undefined): ThreadRecord | undefined | null => {
+  if (threadId === undefined) return lastThread(ctx, chat)
+  return (chat.thread_ids.includes(threadId) ? ctx.storage.getThread(chat.organization_id, threadId) : undefined) ?? null
+}
+
 export const activeThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord | undefined => {
   const thread = lastThread(ctx, chat)
   return thread?.active ? thread : undefined

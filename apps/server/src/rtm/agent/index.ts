@@ -5,7 +5,7 @@ import { agentCanAccess } from '../../domain/access'
 import { appendEvent, deactivateThread, findChatUser, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
 import { toNewEvent } from '../../domain/events'
 import { listThreads } from '../../domain/listThreads'
-import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread } from '../../domain/views'
+import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread, requestedThread } from '../../domain/views'
 import type { AgentConfig } from '../../options'
 import type { ChatRecord } from '../../storage/storage'
 import { decodePageId, encodePageId, pageOf } from '../../util/paging'
@@ -129,11 +129,8 @@ const actions: AgentActionTable = {
   get_chat: action(s.get_chat, (request, payload) => {
     const { ctx } = request
     const chat = accessibleChat(request, payload.chat_id)
-    let thread = lastThread(ctx, chat)
-    if (payload.thread_id !== undefined) {
-      thread = chat.thread_ids.includes(payload.thread_id) ? ctx.storage.getThread(chat.organization_id, payload.thread_id) : undefined
-      if (!thread) throw notFound('Thread')
-    }
+    const thread = requestedThread(ctx, chat, payload.thread_id)
+    if (thread === null) throw notFound('Thread')
     return chatView(ctx, chat, thread, 'agent')
   }),
 

@@ -15,7 +15,7 @@ import { toNewEvent } from '../../domain/events'
 import { groupStatus } from '../../domain/groups'
 import { listThreads } from '../../domain/listThreads'
 import { assignAgent, planRouting } from '../../domain/routing'
-import { activeThread, chatView, customerChatSummary, lastThread } from '../../domain/views'
+import { activeThread, chatView, customerChatSummary, lastThread, requestedThread } from '../../domain/views'
 import type { ChatRecord, ThreadRecord } from '../../storage/storage'
 import { shortId } from '../../util/ids'
 import { decodePageId, encodePageId, pageOf } from '../../util/paging'
@@ -160,11 +160,8 @@ export const chatActions: CustomerActionTable = {
   get_chat: action(s.get_chat, (request, payload) => {
     const { ctx } = request
     const chat = ownChat(request, payload.chat_id)
-    let thread = lastThread(ctx, chat)
-    if (payload.thread_id !== undefined) {
-      thread = chat.thread_ids.includes(payload.thread_id) ? ctx.storage.getThread(chat.organization_id, payload.thread_id) : undefined
-      if (!thread) throw notFound('Thread')
-    }
+    const thread = requestedThread(ctx, chat, payload.thread_id)
+    if (thread === null) throw notFound('Thread')
     return chatView(ctx, chat, thread, 'customer')
   }),
 
