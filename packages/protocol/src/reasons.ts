@@ -105,8 +105,9 @@ const LOGIN_ERROR_POLICY: Partial<Record<WireErrorType, LoginErrorPolicy>> = {
   service_unavailable: { action: 'reconnect', emit: false, backoff: 'slow', reason: 'service_temporarily_unavailable' },
 }
 
-export const policyForLoginError = (type: WireErrorType): LoginErrorPolicy =>
-  LOGIN_ERROR_POLICY[type] ?? { action: 'reconnect', emit: false, reason: type }
+/** What a refused login asks for; an error type the table does not know reconnects. */
+export const policyForLoginError = (type: WireErrorType | (string & {})): LoginErrorPolicy =>
+  (Object.hasOwn(LOGIN_ERROR_POLICY, type) ? LOGIN_ERROR_POLICY[type as WireErrorType] : undefined) ?? { action: 'reconnect', emit: false, reason: type }
 
 /**
  * Token endpoint failures (http.md §2.1): transient exceptions retry, any other one
