@@ -1,10 +1,11 @@
 /**
  * Everything the core touches outside itself: time, randomness, sockets, HTTP,
  * storage and the browser's network/visibility signals. The defaults below are the
- * only place the core reads `window`, `document` or `navigator`; tests inject a
- * FakeEnv from `@rapport/testing`.
+ * only place the core reads `window`, `document` or `navigator`; they use web
+ * standards only (the global WebSocket, fetch, XHR, localStorage), so the core carries
+ * no Node code. Node programs use `createNodeEnv()` from `@rapport/node`; tests inject
+ * a FakeEnv from `@rapport/testing`.
  */
-import WebSocketImpl from 'isomorphic-ws'
 
 export type TimerId = unknown
 
@@ -39,8 +40,16 @@ export interface HttpResponse {
   body: string
 }
 
-/** A file to upload: a Blob with a name, or React Native's `{uri, type?, name?}` object. */
-export type UploadBody = { kind: 'blob'; blob: Blob; name: string } | { kind: 'native'; file: { uri: string; type?: string; name?: string } }
+/**
+ * A file to upload: a Blob with a name, React Native's `{uri, type?, name?}` object, or a
+ * stream of bytes (any async iterable, e.g. a Node readable stream) that only an Env able
+ * to stream implements (`@rapport/node`); the others reject it. A stream's Env enforces
+ * `maxBytes`, failing with `TOO_BIG_FILE` as soon as the stream passes it.
+ */
+export type UploadBody =
+  | { kind: 'blob'; blob: Blob; name: string }
+  | { kind: 'native'; file: { uri: string; type?: string; name?: string } }
+  | { kind: 'stream'; stream: AsyncIterable<Uint8Array>; name?: string; maxBytes: number }
 
 export interface UploadRequest {
   url: string
@@ -100,14 +109,24 @@ const browserStorage = (): KeyValueStorage => {
   return createMemoryStorage()
 }
 
-/** Real time, real sockets (isomorphic-ws: the browser's WebSocket, or `ws` in Node). */
+interface WebSocketConstructor {
+  new (url: string): SocketLike
+}
+
+/**
+ * Real time and the platform's web APIs: the global WebSocket, fetch, XHR uploads,
+ * localStorage and the window's online/offline and visibility signals. Runtimes without
+ * a global WebSocket (Node before 22) use `createNodeEnv()` from `@rapport/node`.
+ */
 export const createDefaultEnv = (): Env => {
+  const WebSocketImpl = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
+  if (typeof WebSocketImpl !== 'function')
+    throw new Error(
+      'Rapport: this runtime has no global WebSocket. In Node, use createNodeEnv() from @rapport/node ' +
+        '(or its createCustomerClient / createAgentClient), or pass `environment` to the client.',
+    )
   const win = (globalThis as { window?: BrowserLike }).window
   const doc = (globalThis as { document?: BrowserLike & { visibilityState?: string } }).document
-  // outside a browser nothing keeps the accounts service's identity cookies: keep them here,
-  // so that a Node customer stays the same customer across token refreshes
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
-  const jar = isNode && !doc ? createCookieJar() : undefined
   return {
     clock: {
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -115,19 +134,22 @@ export const createDefaultEnv = (): Env => {
     },
     now: () => Date.now(),
     random: () => Math.random(),
-    createSocket: (url) => new WebSocketImpl(url) as unknown as SocketLike,
+    createSocket: (url) => new WebSocketImpl(url),
     http: async ({ method, url, headers, body, credentials }) => {
-      const cookie = credentials ? jar?.header(url) : undefined
       const response = await fetch(url, {
         method,
-        headers: { ...headers, ...(cookie && { Cookie: cookie }) },
+        ...(headers && { headers }),
         ...(body !== undefined && { body }),
         credentials: credentials ? 'include' : 'omit',
       })
-      if (credentials) jar?.store(url, response.headers)
       return { status: response.status, body: await response.text() }
     },
-    upload: (request) => (typeof XMLHttpRequest === 'function' ? uploadWithXhr(request) : uploadWithFetch(request)),
+    upload: (request) => {
+      const { body } = request
+      if (body.kind === 'stream')
+        return Promise.reject(new Error('Uploading a stream needs an environment that streams (createNodeEnv() from @rapport/node); pass a Blob'))
+      return typeof XMLHttpRequest === 'function' ? uploadWithXhr(request, formOf(body)) : uploadWithFetch(request, formOf(body))
+    },
     storage: browserStorage(),
     watchSignals: (listener) => {
       if (!win) return () => {}
@@ -147,7 +169,7 @@ export const createDefaultEnv = (): Env => {
   }
 }
 
-const formOf = (body: UploadBody): FormData => {
+const formOf = (body: Exclude<UploadBody, { kind: 'stream' }>): FormData => {
   const form = new FormData()
   if (body.kind === 'blob') form.append('file', body.blob, body.name)
   else form.append('file', body.file as unknown as Blob)
@@ -155,7 +177,7 @@ const formOf = (body: UploadBody): FormData => {
 }
 
 /** Browsers and React Native: XHR reports upload progress. */
-const uploadWithXhr = (request: UploadRequest): Promise<HttpResponse> =>
+const uploadWithXhr = (request: UploadRequest, form: FormData): Promise<HttpResponse> =>
   new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', request.url)
@@ -165,65 +187,11 @@ const uploadWithXhr = (request: UploadRequest): Promise<HttpResponse> =>
     xhr.onerror = () => reject(new Error('network error'))
     xhr.onabort = () => reject(new Error('aborted'))
     request.signal.addEventListener('abort', () => xhr.abort())
-    xhr.send(formOf(request.body))
+    xhr.send(form)
   })
 
-/**
- * Node: the multipart body is encoded by the platform's FormData, then streamed in
- * chunks so that progress follows what the socket has taken.
- */
-const uploadWithFetch = async (request: UploadRequest): Promise<HttpResponse> => {
-  const encoded = new Response(formOf(request.body))
-  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'
-  const bytes = new Uint8Array(await encoded.arrayBuffer())
-  const chunk = 64 * 1024
-  let offset = 0
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) {
-        controller.close()
-        return
-      }
-      const end = Math.min(bytes.length, offset + chunk)
-      controller.enqueue(bytes.subarray(offset, end))
-      offset = end
-      request.onProgress?.(offset, bytes.length)
-    },
-  })
-  const response = await fetch(request.url, {
-    method: 'POST',
-    headers: { ...request.headers, 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
-    body: stream,
-    signal: request.signal,
-    duplex: 'half',
-  } as RequestInit & { duplex: 'half' })
+/** Runtimes with fetch and no XHR (workers, Deno, Bun): one request, no intermediate progress. */
+const uploadWithFetch = async (request: UploadRequest, form: FormData): Promise<HttpResponse> => {
+  const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: form, signal: request.signal })
   return { status: response.status, body: await response.text() }
-}
-
-/**
- * A minimal per-origin cookie store for runtimes without one (Node): name=value pairs
- * from `Set-Cookie`, sent back to the same origin. Expiry and paths are not tracked;
- * it lives as long as the client.
- */
-const createCookieJar = () => {
-  const byOrigin = new Map<string, Map<string, string>>()
-  return {
-    header: (url: string): string | undefined => {
-      const cookies = byOrigin.get(new URL(url).origin)
-      return cookies && cookies.size > 0 ? [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') : undefined
-    },
-    store: (url: string, headers: Headers): void => {
-      const setCookies = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : []
-      if (setCookies.length === 0) return
-      const origin = new URL(url).origin
-      const cookies = byOrigin.get(origin) ?? new Map<string, string>()
-      for (const line of setCookies) {
-        const [pair] = line.split(';')
-        const index = pair?.indexOf('=') ?? -1
-        if (!pair || index <= 0) continue
-        cookies.set(pair.slice(0, index).trim(), pair.slice(index + 1).trim())
-      }
-      byOrigin.set(origin, cookies)
-    },
-  }
 }

@@ -3,25 +3,15 @@ import { ChatError } from './chatError'
 import type { Env, UploadBody } from './env'
 
 /**
- * What `uploadFile` takes: a Blob/File (browser, Node), a Node Buffer, a Node readable
- * stream (any async iterable of bytes), or React Native's `{uri, type?, name?}`.
+ * What `uploadFile` takes: a Blob/File, bytes (a Uint8Array or Node Buffer), React
+ * Native's `{uri, type?, name?}`, or a stream of bytes (a Node readable stream, any async
+ * iterable of Uint8Array). The core never reads a stream: it hands it to `env.upload`,
+ * and only an Env that streams takes it (`createNodeEnv()` from `@rapport/node`).
  */
 export type UploadInput = Blob | Uint8Array | AsyncIterable<Uint8Array> | { uri: string; type?: string; name?: string }
 
 const isStream = (file: UploadInput): file is AsyncIterable<Uint8Array> =>
   typeof (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function' && !(file instanceof Uint8Array)
-
-/** Reads a stream into a Blob, stopping with `TOO_BIG_FILE` as soon as it passes the limit. */
-const readStream = async (stream: AsyncIterable<Uint8Array>): Promise<Blob> => {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    size += chunk.byteLength
-    if (size > LIMITS.uploadBytes) throw new ChatError('TOO_BIG_FILE', 'The maximum file size is 10 MB')
-    chunks.push(chunk)
-  }
-  return new Blob(chunks as Uint8Array<ArrayBuffer>[])
-}
 
 export interface UploadHandle {
   promise: Promise<{ url: string }>
@@ -48,11 +38,12 @@ export const uploadFile = (
     if (!params || params.file === undefined || params.file === null) throw new ChatError('VALIDATION', '`file` is required')
     const size = sizeOf(params.file)
     if (size !== undefined && size > LIMITS.uploadBytes) throw new ChatError('TOO_BIG_FILE', 'The maximum file size is 10 MB')
-    const file = isStream(params.file) ? await readStream(params.file) : params.file
+    const file = params.file
     const authorization = await options.getAuthorization()
     if (canceled) throw new ChatError('UPLOAD_CANCELED', 'The upload was canceled')
-    const body: UploadBody =
-      file instanceof Uint8Array
+    const body: UploadBody = isStream(file)
+      ? { kind: 'stream', stream: file, ...(params.name !== undefined && { name: params.name }), maxBytes: LIMITS.uploadBytes }
+      : file instanceof Uint8Array
         ? { kind: 'blob', blob: new Blob([file as Uint8Array<ArrayBuffer>]), name: params.name ?? 'file' }
         : 'uri' in file
           ? { kind: 'native', file }
@@ -69,6 +60,8 @@ export const uploadFile = (
       })
     } catch (error) {
       if (canceled) throw new ChatError('UPLOAD_CANCELED', 'The upload was canceled')
+      // an Env that reads a stream fails with a code of its own (TOO_BIG_FILE past maxBytes)
+      if (error instanceof ChatError) throw error
       throw new ChatError('UPLOAD_FAILED', error instanceof Error ? error.message : 'The upload failed')
     }
     let json: unknown

@@ -162,7 +162,7 @@ export class FakeEnv implements Env {
         const size = request.body.kind === 'blob' ? request.body.blob.size : 1
         request.onProgress?.(Math.floor(size / 2), size)
         request.onProgress?.(size, size)
-        return { status: 200, body: JSON.stringify({ url: `https://files.example/${request.body.kind === 'blob' ? request.body.name : 'file'}` }) }
+        return { status: 200, body: JSON.stringify({ url: `https://files.example/${request.body.kind === 'native' ? 'file' : (request.body.name ?? 'file')}` }) }
       })
     this.httpHandler =
       options.http ??

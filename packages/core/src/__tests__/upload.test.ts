@@ -1,4 +1,5 @@
 import { FakeEnv } from '@rapport/testing'
+import { ChatError } from '../chatError'
 import { describe, expect, it } from 'vitest'
 import { completeLogin, setup } from './helpers'
 
@@ -70,18 +71,30 @@ describe('uploadFile', () => {
   })
 })
 
-describe('uploadFile from a Node stream', () => {
-  it('reads a readable stream and uploads it; a stream over 10 MB stops with TOO_BIG_FILE', async () => {
-    const { Readable } = await import('node:stream')
+describe('uploadFile with a stream', () => {
+  // the core never reads a stream: the Env streams it (createNodeEnv() in @rapport/node,
+  // whose tests cover reading Node streams, progress and the 10 MB stop)
+  it('hands the stream to the Env unread, with its name and the 10 MB limit', async () => {
     const { env, client } = setup()
-    const ok = client.uploadFile({ file: Readable.from([new Uint8Array([1, 2]), new Uint8Array([3])]), name: 'stream.bin' })
-    await expect(ok.promise).resolves.toEqual({ url: 'https://files.example/stream.bin' })
-    const body = env.uploads[0]?.body
-    expect(body?.kind === 'blob' && body.blob.size).toBe(3)
-    const chunk = new Uint8Array(1024 * 1024)
-    const tooBig = client.uploadFile({ file: Readable.from(Array.from({ length: 11 }, () => chunk)) })
-    await expect(tooBig.promise).rejects.toMatchObject({ code: 'TOO_BIG_FILE' })
-    expect(env.uploads).toHaveLength(1)
+    let read = false
+    const stream = (async function* () {
+      read = true
+      yield new Uint8Array([1, 2, 3])
+    })()
+    const { promise } = client.uploadFile({ file: stream, name: 'stream.bin' })
+    await expect(promise).resolves.toEqual({ url: 'https://files.example/stream.bin' })
+    expect(env.uploads[0]?.body).toEqual({ kind: 'stream', stream, name: 'stream.bin', maxBytes: 10 * 1024 * 1024 })
+    expect(read).toBe(false)
+    client.destroy()
+  })
+
+  it('rejects with the ChatError the Env fails with (TOO_BIG_FILE while streaming)', async () => {
+    const env = new FakeEnv({ upload: () => Promise.reject(new ChatError('TOO_BIG_FILE', 'The maximum file size is 10 MB')) })
+    const { client } = setup({}, env)
+    const stream = (async function* () {
+      yield new Uint8Array(1)
+    })()
+    await expect(client.uploadFile({ file: stream }).promise).rejects.toMatchObject({ code: 'TOO_BIG_FILE' })
     client.destroy()
   })
 })

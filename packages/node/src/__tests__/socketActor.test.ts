@@ -1,9 +1,9 @@
 import { createServer } from 'node:net'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { createCustomerClient } from '../customerClient'
+import { createCustomerClient } from '../clients'
 
-describe('socket actor with the real WebSocket implementation', () => {
+describe('the socket actor of core on the Node Env (ws)', () => {
   it('closing a socket still in its handshake raises nothing uncaught', async () => {
     // a TCP server that accepts and never answers the WebSocket upgrade
     const sockets: Array<import('node:net').Socket> = []

@@ -1,0 +1,7 @@
+// Rapport in Node: the Node Env and core's client factories on it. Everything else
+// (types, ChatError, selectors…) comes from `@rapport/core`.
+export * from './nodeEnv'
+export * from './fileStorage'
+export * from './cookieJar'
+export * from './streamUpload'
+export * from './clients'
