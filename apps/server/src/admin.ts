@@ -5,7 +5,6 @@ import { refreshGroupStatuses } from './domain/groups'
 import { eventView } from './domain/views'
 import type { TokenEndpoint, TokenFailure } from './http/tokenEndpoint'
 import type { FormConfig, FormType, GroupConfig } from './options'
-import { pushToChat, pushToCustomer } from './rtm/fanout'
 import type { CustomerRecord, EventRecord } from './storage/storage'
 
 export interface HealthStatus {
@@ -155,7 +154,7 @@ export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): S
     const organization = customerOrganization(ctx, customerId, organizationId)
     const customer = ctx.storage.getCustomer(organization, customerId)
     if (customer) ctx.storage.putCustomer({ ...customer, customer_side_storage: { ...storage } })
-    pushToCustomer(ctx, organization, customerId, 'customer_side_storage_updated', { customer_side_storage: { ...storage } })
+    ctx.publisher.toCustomer(organization, customerId, 'customer_side_storage_updated', { customer_side_storage: { ...storage } })
     return ctx.registry.customerConnections(customerId, organization).length
   },
 
@@ -190,7 +189,7 @@ export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): S
     const { id: _id, created_at: _created, type: _type, ...editable } = changes
     const updated: EventRecord = { ...event, ...editable }
     ctx.storage.updateEvent(organizationId, threadId, updated)
-    pushToChat(ctx, chat, 'event_updated', (side) =>
+    ctx.publisher.toChat(chat, 'event_updated', (side) =>
       side === 'customer' && (updated.visibility !== 'all' || updated.deleted === true)
         ? undefined
         : { chat_id: chatId, thread_id: threadId, event: eventView(updated, side) },

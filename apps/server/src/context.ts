@@ -1,20 +1,13 @@
-import type { AgentDirectory } from './domain/agentDirectory'
-import type { GroupDirectory } from './domain/groups'
-import type { PlatformState } from './domain/platform'
-import type { ResolvedOptions } from './options'
+import type { DomainContext } from './domain/context'
 import type { ConnectionRegistry } from './rtm/connectionRegistry'
-import type { Storage } from './storage/storage'
-import type { TokenService } from './domain/tokenService'
-import type { Clock } from './util/clock'
+import type { ConnectionPublisher } from './rtm/fanout'
 
-/** Everything a handler may use; built once per server in `createServer`. */
-export interface ServerContext {
-  readonly options: ResolvedOptions
-  readonly storage: Storage
-  readonly clock: Clock
-  readonly agents: AgentDirectory
-  readonly tokens: TokenService
+/**
+ * Everything a handler may use; built once per server in `createServer`. The domain's
+ * context with the RTM layer's implementations of its ports: the publisher fans pushes
+ * out over the registry's connections, and the registry tells who is connected.
+ */
+export interface ServerContext extends DomainContext {
   readonly registry: ConnectionRegistry
-  readonly groups: GroupDirectory
-  readonly platform: PlatformState
+  readonly publisher: ConnectionPublisher
 }

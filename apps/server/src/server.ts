@@ -6,7 +6,7 @@ import { createAdmin, type ServerAdmin } from './admin'
 import type { ServerContext } from './context'
 import { AgentDirectory } from './domain/agentDirectory'
 import { isOrganizationAllowed } from './domain/customers'
-import { GroupDirectory } from './domain/groups'
+import { GroupDirectory } from './domain/groupDirectory'
 import { PlatformState } from './domain/platform'
 import { TokenService } from './domain/tokenService'
 import { addAdminRoutes } from './http/adminRoutes'
@@ -20,6 +20,7 @@ import { Connection, type ConnectionSide } from './rtm/connection'
 import { ConnectionRegistry } from './rtm/connectionRegistry'
 import { customerProtocol } from './rtm/customer'
 import { dispatchFrame } from './rtm/dispatcher'
+import { ConnectionPublisher } from './rtm/fanout'
 import { MemoryStorage } from './storage/memoryStorage'
 import { createClock } from './util/clock'
 
@@ -46,13 +47,17 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
   const resolved = resolveOptions(options)
   const storage = options.storage ?? new MemoryStorage()
   const clock = createClock()
+  const agents = new AgentDirectory(resolved.agents)
+  const registry = new ConnectionRegistry()
   const ctx: ServerContext = {
     options: resolved,
     storage,
     clock,
-    agents: new AgentDirectory(resolved.agents),
+    agents,
     tokens: new TokenService(storage, clock, resolved.tokenLifetimeS),
-    registry: new ConnectionRegistry(),
+    registry,
+    publisher: new ConnectionPublisher(registry, agents),
+    presence: registry,
     groups: new GroupDirectory(resolved),
     platform: new PlatformState(resolved),
   }

@@ -3,13 +3,12 @@
  * appending events, marking events seen and deactivating, with their pushes.
  */
 import type { Properties } from '@rapport/protocol'
-import type { ServerContext } from '../context'
-import type { Connection } from '../rtm/connection'
-import { pushToChat } from '../rtm/fanout'
 import type { ChatRecord, ChatUserRecord, EventRecord, ThreadRecord, Visibility } from '../storage/storage'
 import { shortId } from '../util/ids'
+import type { DomainContext } from './context'
 import { fileEventFields } from './files'
 import { refreshGroupStatuses } from './groups'
+import type { PushOrigin, Requester, Side } from './ports'
 import { renumberQueue, routeQueue } from './routing'
 import { eventView, visibleTo } from './views'
 
@@ -23,7 +22,7 @@ export interface NewEvent {
 }
 
 export const openThread = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   options: { active: boolean; properties?: Properties },
 ): ThreadRecord => {
@@ -53,7 +52,7 @@ export const openThread = (
 }
 
 export const appendEvent = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   thread: ThreadRecord,
   input: NewEvent,
   authorId: string | undefined,
@@ -78,7 +77,7 @@ export const appendEvent = (
  * request went out, no answer came back) gets the original event instead of a duplicate.
  */
 export const findSentEvent = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   authorId: string,
   customId: string | undefined,
@@ -89,7 +88,7 @@ export const findSentEvent = (
 export const pushResentEvent = (
   chat: ChatRecord,
   sent: { thread_id: string; event: EventRecord },
-  origin: { requester: Connection; requestId?: string },
+  origin: { requester: Requester; requestId?: string },
 ): void => {
   const side = origin.requester.side
   origin.requester.push('incoming_event', { chat_id: chat.id, thread_id: sent.thread_id, event: eventView(sent.event, side) }, origin.requestId)
@@ -97,34 +96,32 @@ export const pushResentEvent = (
 
 /** `incoming_event` to everyone in the chat who may see it; the requester's copy carries the request id. */
 export const pushIncomingEvent = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   thread: ThreadRecord,
   event: EventRecord,
-  origin: { requester?: Connection; requestId?: string } = {},
+  origin: PushOrigin = {},
 ): void => {
-  pushToChat(
-    ctx,
+  ctx.publisher.toChat(
     chat,
     'incoming_event',
     (side) => (visibleTo(event, side) ? { chat_id: chat.id, thread_id: thread.id, event: eventView(event, side) } : undefined),
     origin,
   )
   // The author always gets its own event back, even an agents-only one.
-  if (origin.requester && origin.requester.session?.kind === 'customer' && !visibleTo(event, 'customer')) {
+  if (origin.requester?.side === 'customer' && !visibleTo(event, 'customer')) {
     origin.requester.push('incoming_event', { chat_id: chat.id, thread_id: thread.id, event: eventView(event, 'customer') }, origin.requestId)
   }
 }
 
 /** `incoming_chat` for a chat and its (new) thread. */
 export const pushIncomingChat = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
-  origin: { requester?: Connection; requestId?: string; requesterId?: string },
-  buildChat: (side: 'customer' | 'agent') => unknown,
+  origin: PushOrigin & { requesterId?: string },
+  buildChat: (side: Side) => unknown,
 ): void => {
-  pushToChat(
-    ctx,
+  ctx.publisher.toChat(
     chat,
     'incoming_chat',
     (side) => ({ ...(origin.requesterId ? { requester_id: origin.requesterId } : {}), chat: buildChat(side) }),
@@ -135,13 +132,13 @@ export const pushIncomingChat = (
 export const findChatUser = (chat: ChatRecord, userId: string): ChatUserRecord | undefined => chat.users.find((u) => u.id === userId)
 
 /** Moves a user's `events_seen_up_to` forward and tells the chat (`events_marked_as_seen`). */
-export const markEventsAsSeen = (ctx: ServerContext, chat: ChatRecord, userId: string, seenUpTo: string, notify = true): void => {
+export const markEventsAsSeen = (ctx: DomainContext, chat: ChatRecord, userId: string, seenUpTo: string, notify = true): void => {
   const user = findChatUser(chat, userId)
   if (!user) return
   if (user.events_seen_up_to !== undefined && user.events_seen_up_to >= seenUpTo) return
   user.events_seen_up_to = seenUpTo
   ctx.storage.putChat(chat)
-  if (notify) pushToChat(ctx, chat, 'events_marked_as_seen', () => ({ user_id: userId, chat_id: chat.id, seen_up_to: seenUpTo }))
+  if (notify) ctx.publisher.toChat(chat, 'events_marked_as_seen', () => ({ user_id: userId, chat_id: chat.id, seen_up_to: seenUpTo }))
 }
 
 /**
@@ -150,7 +147,7 @@ export const markEventsAsSeen = (ctx: ServerContext, chat: ChatRecord, userId: s
  * `incoming_event`, then `chat_deactivated` to everyone in the chat.
  */
 export const deactivateThread = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   thread: ThreadRecord,
   by: { type: 'customer' | 'agent'; id: string; name?: string },
@@ -177,7 +174,7 @@ export const deactivateThread = (
   ctx.storage.putChat(chat)
   return () => {
     pushIncomingEvent(ctx, chat, thread, system)
-    pushToChat(ctx, chat, 'chat_deactivated', () => ({ chat_id: chat.id, thread_id: thread.id, user_id: by.id }))
+    ctx.publisher.toChat(chat, 'chat_deactivated', () => ({ chat_id: chat.id, thread_id: thread.id, user_id: by.id }))
     if (wasQueued) renumberQueue(ctx, chat.organization_id)
     // A freed slot may take a queued chat and change group availability.
     routeQueue(ctx, chat.organization_id)

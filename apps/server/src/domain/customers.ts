@@ -1,9 +1,9 @@
-import type { ServerContext } from '../context'
 import type { CustomerRecord } from '../storage/storage'
 import { secret, uuid } from '../util/ids'
+import type { DomainContext } from './context'
 
 /** The customer with that id in the organization, created (new identity secret) when missing. */
-export const ensureCustomer = (ctx: ServerContext, organizationId: string, customerId: string = uuid()): CustomerRecord => {
+export const ensureCustomer = (ctx: DomainContext, organizationId: string, customerId: string = uuid()): CustomerRecord => {
   const existing = ctx.storage.getCustomer(organizationId, customerId)
   if (existing) return existing
   const customer: CustomerRecord = {
@@ -24,5 +24,5 @@ export const ensureCustomer = (ctx: ServerContext, organizationId: string, custo
   return customer
 }
 
-export const isOrganizationAllowed = (ctx: ServerContext, organizationId: string): boolean =>
+export const isOrganizationAllowed = (ctx: DomainContext, organizationId: string): boolean =>
   ctx.options.organizations === undefined || ctx.options.organizations.has(organizationId)

@@ -1,16 +1,6 @@
-import type { ServerContext } from '../context'
-import type { Connection } from '../rtm/connection'
-import { pushToChat } from '../rtm/fanout'
-import type { EventPayload } from '../rtm/schemas'
 import type { ChatRecord, EventRecord, ThreadRecord } from '../storage/storage'
-import type { NewEvent } from './chats'
-
-/** A validated event payload → the event to append, with the side's visibility field resolved. */
-export const toNewEvent = (event: EventPayload, side: 'customer' | 'agent'): NewEvent => {
-  const { recipients, visibility, ...rest } = event
-  const resolved = side === 'customer' ? (recipients ?? visibility) : (visibility ?? recipients)
-  return { ...rest, visibility: resolved ?? 'all' }
-}
+import type { DomainContext } from './context'
+import type { PushOrigin } from './ports'
 
 /**
  * Marks an event deleted (`delete_event`); returns the `event_deleted` push to send after
@@ -18,16 +8,16 @@ export const toNewEvent = (event: EventPayload, side: 'customer' | 'agent'): New
  * see a deleted event again; agents see it with `deleted: true`.
  */
 export const deleteEvent = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   thread: ThreadRecord,
   event: EventRecord,
-  origin: { requester?: Connection; requestId?: string },
+  origin: PushOrigin,
 ): (() => void) => {
   ctx.storage.updateEvent(chat.organization_id, thread.id, { ...event, deleted: true })
   const payload = { chat_id: chat.id, thread_id: thread.id, event_id: event.id }
   return () =>
-    pushToChat(ctx, chat, 'event_deleted', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
+    ctx.publisher.toChat(chat, 'event_deleted', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
 }
 
 export interface PostbackInput {
@@ -40,16 +30,16 @@ export interface PostbackInput {
 
 /** `incoming_rich_message_postback` to everyone in the chat — only while the thread is active. */
 export const pushPostback = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   chat: ChatRecord,
   thread: ThreadRecord,
   event: EventRecord,
   userId: string,
   postback: PostbackInput,
-  origin: { requester?: Connection; requestId?: string },
+  origin: PushOrigin,
 ): void => {
   if (!thread.active) return
   const wire = Object.fromEntries(Object.entries(postback).filter(([, v]) => v !== undefined))
   const payload = { user_id: userId, chat_id: chat.id, thread_id: thread.id, event_id: event.id, postback: wire }
-  pushToChat(ctx, chat, 'incoming_rich_message_postback', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
+  ctx.publisher.toChat(chat, 'incoming_rich_message_postback', (side) => (side === 'customer' && event.visibility !== 'all' ? undefined : payload), origin)
 }

@@ -7,9 +7,9 @@
  */
 import { extname } from 'node:path'
 import { imageSize } from 'image-size'
-import type { ServerContext } from '../context'
 import type { FileRecord } from '../storage/storage'
 import { shortId } from '../util/ids'
+import type { DomainContext } from './context'
 
 const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -67,7 +67,7 @@ export const sanitizeFileName = (name: string): string => {
 }
 
 export const storeFile = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   input: { organizationId: string; ownerId: string; name: string; data: Buffer; declaredType?: string },
 ): FileRecord => {
   const name = sanitizeFileName(input.name)
@@ -101,7 +101,7 @@ export const fileUrl = (origin: string, file: FileRecord): string => `${origin}/
 const FILE_PATH = /^\/files\/([a-z0-9]+)\/[^/]+$/
 
 /** The uploaded file a URL points at (any origin: the server may be reached by several names). */
-export const fileForUrl = (ctx: ServerContext, url: string): FileRecord | undefined => {
+export const fileForUrl = (ctx: DomainContext, url: string): FileRecord | undefined => {
   try {
     const id = FILE_PATH.exec(new URL(url).pathname)?.[1]
     return id === undefined ? undefined : ctx.storage.getFile(id)
@@ -111,7 +111,7 @@ export const fileForUrl = (ctx: ServerContext, url: string): FileRecord | undefi
 }
 
 /** Server-filled fields of a `file` event (customer-rtm §9). */
-export const fileEventFields = (ctx: ServerContext, url: string): Record<string, unknown> => {
+export const fileEventFields = (ctx: DomainContext, url: string): Record<string, unknown> => {
   const file = fileForUrl(ctx, url)
   if (file) {
     const image = file.width !== undefined && file.height !== undefined

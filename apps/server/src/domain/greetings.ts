@@ -7,11 +7,10 @@
  * first display). Unknown, foreign or no longer pending greetings → `greeting_not_found`.
  */
 import type { WireGreeting } from '@rapport/protocol'
-import type { ServerContext } from '../context'
-import { pushToCustomer } from '../rtm/fanout'
-import { RtmError } from '../rtm/rtmError'
 import type { EventRecord, GreetingRecord } from '../storage/storage'
 import { shortId } from '../util/ids'
+import type { DomainContext } from './context'
+import { DomainError } from './errors'
 import { eventView } from './views'
 
 export interface GreetingInput {
@@ -27,10 +26,10 @@ export interface GreetingInput {
   isExitIntent?: boolean
 }
 
-export const pendingGreeting = (ctx: ServerContext, organizationId: string, customerId: string): GreetingRecord | undefined =>
+export const pendingGreeting = (ctx: DomainContext, organizationId: string, customerId: string): GreetingRecord | undefined =>
   [...ctx.storage.listGreetings(organizationId, customerId)].reverse().find((g) => g.status === 'pending')
 
-export const greetingView = (ctx: ServerContext, greeting: GreetingRecord): WireGreeting => {
+export const greetingView = (ctx: DomainContext, greeting: GreetingRecord): WireGreeting => {
   const agent = ctx.agents.get(greeting.agent_id)
   return {
     id: greeting.id,
@@ -50,7 +49,7 @@ export const greetingView = (ctx: ServerContext, greeting: GreetingRecord): Wire
 }
 
 /** Shows a greeting to a customer; returns it. Throws `Error` for an unknown agent. */
-export const sendGreeting = (ctx: ServerContext, organizationId: string, customerId: string, input: GreetingInput): GreetingRecord => {
+export const sendGreeting = (ctx: DomainContext, organizationId: string, customerId: string, input: GreetingInput): GreetingRecord => {
   const agent = input.agentId === undefined ? ctx.agents.agents[0] : ctx.agents.get(input.agentId)
   if (!agent) throw new Error(`Unknown agent ${input.agentId ?? ''}`)
   const customer = ctx.storage.getCustomer(organizationId, customerId)
@@ -63,9 +62,9 @@ export const sendGreeting = (ctx: ServerContext, organizationId: string, custome
   const replaced = pendingGreeting(ctx, organizationId, customerId)
   if (replaced) {
     ctx.storage.putGreeting({ ...replaced, status: 'canceled' })
-    pushToCustomer(ctx, organizationId, customerId, 'greeting_canceled', { unique_id: replaced.unique_id })
+    ctx.publisher.toCustomer(organizationId, customerId, 'greeting_canceled', { unique_id: replaced.unique_id })
   }
-  const connected = ctx.registry.customerConnections(customerId, organizationId).length > 0
+  const connected = ctx.presence.isCustomerConnected(organizationId, customerId)
   const greeting: GreetingRecord = {
     id: input.id ?? 1,
     unique_id: uniqueId,
@@ -83,13 +82,13 @@ export const sendGreeting = (ctx: ServerContext, organizationId: string, custome
   const view = greetingView(ctx, greeting)
   ctx.storage.putGreeting({ ...greeting, displayed: connected })
   ctx.storage.putCustomer({ ...customer, statistics: { ...customer.statistics, greetings_shown_count: customer.statistics.greetings_shown_count + 1 } })
-  pushToCustomer(ctx, organizationId, customerId, 'incoming_greeting', view)
+  ctx.publisher.toCustomer(organizationId, customerId, 'incoming_greeting', view)
   return greeting
 }
 
 /** The customer's greeting by unique id, pending unless `anyStatus`; `greeting_not_found` otherwise. */
 export const customerGreeting = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   organizationId: string,
   customerId: string,
   uniqueId: string,
@@ -97,7 +96,7 @@ export const customerGreeting = (
 ): GreetingRecord => {
   const greeting = ctx.storage.getGreeting(organizationId, uniqueId)
   if (!greeting || greeting.customer_id !== customerId || (!anyStatus && greeting.status !== 'pending')) {
-    throw new RtmError('greeting_not_found', 'Greeting not found')
+    throw new DomainError('greeting_not_found', 'Greeting not found')
   }
   return greeting
 }

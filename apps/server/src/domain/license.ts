@@ -1,4 +1,4 @@
-import type { ServerContext } from '../context'
+import type { DomainContext } from './context'
 
-export const isLicenseExpired = (ctx: ServerContext, organizationId: string): boolean =>
+export const isLicenseExpired = (ctx: DomainContext, organizationId: string): boolean =>
   ctx.storage.getOrganization(organizationId)?.license_expired === true

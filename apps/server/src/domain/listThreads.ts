@@ -5,11 +5,12 @@
  */
 import { LIMITS, type WireListThreadsResponse } from '@rapport/protocol'
 import { z } from 'zod'
-import type { ServerContext } from '../context'
-import { RtmError } from '../rtm/rtmError'
 import type { ChatRecord, ThreadRecord } from '../storage/storage'
 import { decodePageId, encodePageId } from '../util/paging'
-import { threadView, visibleEvents, type Side } from './views'
+import type { DomainContext } from './context'
+import { DomainError } from './errors'
+import type { Side } from './ports'
+import { threadView, visibleEvents } from './views'
 
 const cursorSchema = z.object({
   offset: z.number().int().nonnegative(),
@@ -31,11 +32,11 @@ export interface ListThreadsQuery {
   filters?: { from?: string | undefined; to?: string | undefined } | undefined
 }
 
-export const listThreads = (ctx: ServerContext, chat: ChatRecord, query: ListThreadsQuery, side: Side): WireListThreadsResponse => {
+export const listThreads = (ctx: DomainContext, chat: ChatRecord, query: ListThreadsQuery, side: Side): WireListThreadsResponse => {
   let cursor: Cursor
   if (query.page_id !== undefined) {
     const decoded = decodePageId(query.page_id, cursorSchema)
-    if (!decoded) throw new RtmError('validation', 'Invalid `page_id`')
+    if (!decoded) throw new DomainError('validation', 'Invalid `page_id`')
     cursor = decoded
   } else {
     cursor = {

@@ -4,7 +4,7 @@
  * told about group availability. Not persisted: it describes the running server.
  */
 import type { ResolvedOptions } from '../options'
-import type { GroupStatus } from './groups'
+import type { GroupStatus } from './groupDirectory'
 
 export interface WelcomeMessage {
   id: string

@@ -4,9 +4,9 @@
  * group is full (the chat would be queued). Errors: `group_not_found`,
  * `group_unavailable` (the group routes manually), `group_offline` (nobody accepts chats).
  */
-import type { ServerContext } from '../context'
 import type { AgentConfig } from '../options'
-import { RtmError } from '../rtm/rtmError'
+import type { DomainContext } from './context'
+import { DomainError } from './errors'
 import { pickAgentFor } from './routing'
 
 export interface PredictedAgent {
@@ -29,12 +29,12 @@ export const predictedAgentView = (agent: AgentConfig): PredictedAgent => ({
   type: 'agent',
 })
 
-export const predictAgent = (ctx: ServerContext, organizationId: string, groupId: number): { agent: AgentConfig; queue: boolean } => {
+export const predictAgent = (ctx: DomainContext, organizationId: string, groupId: number): { agent: AgentConfig; queue: boolean } => {
   const group = ctx.groups.get(groupId)
-  if (!group) throw new RtmError('group_not_found', `Group ${groupId} not found`)
+  if (!group) throw new DomainError('group_not_found', `Group ${groupId} not found`)
   const free = pickAgentFor(ctx, organizationId, [groupId])
   const agent = free ?? pickAgentFor(ctx, organizationId, [groupId], { full: true })
-  if (!agent) throw new RtmError('group_offline', `Group ${groupId} is offline`)
-  if (group.routing === 'manual') throw new RtmError('group_unavailable', `Group ${groupId} routes chats manually`)
+  if (!agent) throw new DomainError('group_offline', `Group ${groupId} is offline`)
+  if (group.routing === 'manual') throw new DomainError('group_unavailable', `Group ${groupId} routes chats manually`)
   return { agent, queue: free === undefined }
 }

@@ -10,12 +10,11 @@
  * the only other namespaces a customer may write (`authorization` otherwise).
  */
 import type { Properties, PropertyNames } from '@rapport/protocol'
-import type { ServerContext } from '../context'
-import type { Connection } from '../rtm/connection'
-import { pushToChat } from '../rtm/fanout'
-import { RtmError } from '../rtm/rtmError'
 import type { ChatRecord, EventRecord, ThreadRecord } from '../storage/storage'
 import { appendEvent, pushIncomingEvent } from './chats'
+import type { DomainContext } from './context'
+import { DomainError } from './errors'
+import type { PushOrigin, Side } from './ports'
 import { visibleTo } from './views'
 
 export type PropertyTarget =
@@ -23,39 +22,37 @@ export type PropertyTarget =
   | { kind: 'thread'; chat: ChatRecord; thread: ThreadRecord }
   | { kind: 'event'; chat: ChatRecord; thread: ThreadRecord; event: EventRecord }
 
-export interface PropertyOrigin {
-  side: 'customer' | 'agent'
-  requester?: Connection
-  requestId?: string
+export interface PropertyOrigin extends PushOrigin {
+  side: Side
 }
 
 const RATING_KEYS = new Set(['score', 'comment'])
 
 /** Checks what a customer may write; throws `validation` / `authorization`. */
-export const checkCustomerWrite = (ctx: ServerContext, namespaces: Record<string, unknown>, values?: Properties): void => {
+export const checkCustomerWrite = (ctx: DomainContext, namespaces: Record<string, unknown>, values?: Properties): void => {
   for (const namespace of Object.keys(namespaces)) {
     if (namespace === 'rating') continue
     const allowed = ctx.options.customerPropertyNamespaces
-    if (allowed && !allowed.has(namespace)) throw new RtmError('authorization', `Customers cannot write properties of namespace \`${namespace}\``)
+    if (allowed && !allowed.has(namespace)) throw new DomainError('authorization', `Customers cannot write properties of namespace \`${namespace}\``)
   }
   const rating = values?.rating
   if (!rating) return
   for (const [name, value] of Object.entries(rating)) {
-    if (!RATING_KEYS.has(name)) throw new RtmError('validation', `Unknown property \`rating.${name}\``)
-    if (name === 'score' && value !== 0 && value !== 1) throw new RtmError('validation', '`rating.score` must be 0 or 1')
-    if (name === 'comment' && typeof value !== 'string') throw new RtmError('validation', '`rating.comment` must be a string')
+    if (!RATING_KEYS.has(name)) throw new DomainError('validation', `Unknown property \`rating.${name}\``)
+    if (name === 'score' && value !== 0 && value !== 1) throw new DomainError('validation', '`rating.score` must be 0 or 1')
+    if (name === 'comment' && typeof value !== 'string') throw new DomainError('validation', '`rating.comment` must be a string')
   }
 }
 
-export const checkCustomerDelete = (ctx: ServerContext, names: PropertyNames): void => {
+export const checkCustomerDelete = (ctx: DomainContext, names: PropertyNames): void => {
   checkCustomerWrite(ctx, names)
-  for (const name of names.rating ?? []) if (!RATING_KEYS.has(name)) throw new RtmError('validation', `Unknown property \`rating.${name}\``)
+  for (const name of names.rating ?? []) if (!RATING_KEYS.has(name)) throw new DomainError('validation', `Unknown property \`rating.${name}\``)
 }
 
 const current = (target: PropertyTarget): Properties =>
   target.kind === 'chat' ? target.chat.properties : target.kind === 'thread' ? target.thread.properties : (target.event.properties ?? {})
 
-const store = (ctx: ServerContext, target: PropertyTarget, properties: Properties): void => {
+const store = (ctx: DomainContext, target: PropertyTarget, properties: Properties): void => {
   if (target.kind === 'chat') {
     target.chat.properties = properties
     ctx.storage.putChat(target.chat)
@@ -78,9 +75,9 @@ const ids = (target: PropertyTarget): Record<string, string> =>
       ? { chat_id: target.chat.id, thread_id: target.thread.id }
       : { chat_id: target.chat.id, thread_id: target.thread.id, event_id: target.event.id }
 
-const push = (ctx: ServerContext, target: PropertyTarget, action: string, properties: unknown, origin: PropertyOrigin): void => {
+const push = (ctx: DomainContext, target: PropertyTarget, action: string, properties: unknown, origin: PropertyOrigin): void => {
   const payload = { ...ids(target), properties }
-  pushToChat(ctx, target.chat, action, (side) => (target.kind === 'event' && !visibleTo(target.event, side) ? undefined : payload), {
+  ctx.publisher.toChat(target.chat, action, (side) => (target.kind === 'event' && !visibleTo(target.event, side) ? undefined : payload), {
     ...(origin.requester ? { requester: origin.requester } : {}),
     ...(origin.requestId === undefined ? {} : { requestId: origin.requestId }),
   })
@@ -104,7 +101,7 @@ const ratingMessages = (before: Properties, after: Properties): Array<{ type: st
 }
 
 /** Applies an update; returns the pushes to send after the response. */
-export const updateProperties = (ctx: ServerContext, target: PropertyTarget, update: Properties, origin: PropertyOrigin): (() => void) => {
+export const updateProperties = (ctx: DomainContext, target: PropertyTarget, update: Properties, origin: PropertyOrigin): (() => void) => {
   const before = current(target)
   const after: Properties = { ...before }
   for (const [namespace, values] of Object.entries(update)) after[namespace] = { ...after[namespace], ...values }
@@ -113,7 +110,7 @@ export const updateProperties = (ctx: ServerContext, target: PropertyTarget, upd
 }
 
 /** Applies a deletion; returns the pushes to send after the response. */
-export const deleteProperties = (ctx: ServerContext, target: PropertyTarget, names: PropertyNames, origin: PropertyOrigin): (() => void) => {
+export const deleteProperties = (ctx: DomainContext, target: PropertyTarget, names: PropertyNames, origin: PropertyOrigin): (() => void) => {
   const before = current(target)
   const after: Properties = { ...before }
   const removed: PropertyNames = {}
@@ -132,7 +129,7 @@ export const deleteProperties = (ctx: ServerContext, target: PropertyTarget, nam
 }
 
 const finishChange = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   target: PropertyTarget,
   before: Properties,
   after: Properties,

@@ -7,21 +7,19 @@
  * an agent becomes available, and every change of a queue position is pushed:
  * `queue_position_updated` to the customer, `queue_positions_updated` to agents.
  */
-import type { ServerContext } from '../context'
 import type { AgentConfig } from '../options'
-import type { Connection } from '../rtm/connection'
-import { agentConnectionsWithAccess, pushToChat } from '../rtm/fanout'
 import type { ChatRecord, ThreadRecord } from '../storage/storage'
+import type { DomainContext } from './context'
 import { activeChatsOf, refreshGroupStatuses } from './groups'
 import { activeThread, agentView } from './views'
 
 /** Rough queue wait estimate per position, in seconds. */
 export const WAIT_PER_POSITION_S = 30
 
-const isManual = (ctx: ServerContext, chat: ChatRecord): boolean =>
+const isManual = (ctx: DomainContext, chat: ChatRecord): boolean =>
   chat.access.group_ids.length > 0 && chat.access.group_ids.every((g) => ctx.groups.get(g)?.routing === 'manual')
 
-export const queuedThreads = (ctx: ServerContext, organizationId: string): Array<{ chat: ChatRecord; thread: ThreadRecord }> =>
+export const queuedThreads = (ctx: DomainContext, organizationId: string): Array<{ chat: ChatRecord; thread: ThreadRecord }> =>
   ctx.storage
     .listChats(organizationId)
     .flatMap((chat) => {
@@ -35,7 +33,7 @@ export const queuedThreads = (ctx: ServerContext, organizationId: string): Array
  * an accepting agent without a free slot counts too (for predictions).
  */
 export const pickAgentFor = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   organizationId: string,
   groupIds: readonly number[],
   options: { exclude?: readonly string[]; full?: boolean } = {},
@@ -53,11 +51,11 @@ export const pickAgentFor = (
   return best?.agent
 }
 
-const pickAgent = (ctx: ServerContext, chat: ChatRecord, exclude: readonly string[] = []): AgentConfig | undefined =>
+const pickAgent = (ctx: DomainContext, chat: ChatRecord, exclude: readonly string[] = []): AgentConfig | undefined =>
   isManual(ctx, chat) ? undefined : pickAgentFor(ctx, chat.organization_id, chat.access.group_ids, { exclude })
 
 /** Makes an agent a present user of the chat and its thread (no pushes). Returns the chat user. */
-export const joinChat = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord, agentId: string) => {
+export const joinChat = (ctx: DomainContext, chat: ChatRecord, thread: ThreadRecord, agentId: string) => {
   let user = chat.users.find((u) => u.type === 'agent' && u.id === agentId)
   if (user) user.present = true
   else {
@@ -71,17 +69,17 @@ export const joinChat = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRec
   return user
 }
 
-export const assignAgent = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord, agent: AgentConfig): void => {
+export const assignAgent = (ctx: DomainContext, chat: ChatRecord, thread: ThreadRecord, agent: AgentConfig): void => {
   const wasQueued = thread.queue !== undefined
   const user = joinChat(ctx, chat, thread, agent.id)
   const wireUser = agentView(ctx, user)
-  pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'assigned' }))
+  ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'assigned' }))
   if (wasQueued) renumberQueue(ctx, chat.organization_id)
   refreshGroupStatuses(ctx, chat.organization_id)
 }
 
 /** Puts an active thread at the end of the queue (no pushes). */
-export const enqueue = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord): void => {
+export const enqueue = (ctx: DomainContext, chat: ChatRecord, thread: ThreadRecord): void => {
   const position = queuedThreads(ctx, chat.organization_id).filter((q) => q.thread.id !== thread.id).length + 1
   thread.queue = { position, wait_time: position * WAIT_PER_POSITION_S, queued_at: ctx.clock.timestamp() }
   ctx.storage.putThread(thread)
@@ -92,7 +90,7 @@ export const enqueue = (ctx: ServerContext, chat: ChatRecord, thread: ThreadReco
  * nobody is available. The caller pushes `incoming_chat` and then calls `assignAgent`,
  * so clients see the chat before the agent joins it (customer-rtm §6).
  */
-export const planRouting = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord): AgentConfig | undefined => {
+export const planRouting = (ctx: DomainContext, chat: ChatRecord, thread: ThreadRecord): AgentConfig | undefined => {
   const agent = pickAgent(ctx, chat)
   if (agent) return agent
   enqueue(ctx, chat, thread)
@@ -104,7 +102,7 @@ export const planRouting = (ctx: ServerContext, chat: ChatRecord, thread: Thread
  * the changes: `queue_position_updated` to the chat's customer, `queue_positions_updated`
  * (an array) to each agent connection with access to changed chats.
  */
-export const renumberQueue = (ctx: ServerContext, organizationId: string): void => {
+export const renumberQueue = (ctx: DomainContext, organizationId: string): void => {
   const changed: Array<{ chat: ChatRecord; thread: ThreadRecord }> = []
   queuedThreads(ctx, organizationId).forEach(({ chat, thread }, index) => {
     const queue = thread.queue
@@ -114,19 +112,16 @@ export const renumberQueue = (ctx: ServerContext, organizationId: string): void 
     changed.push({ chat, thread })
   })
   if (changed.length === 0) return
-  const perAgent = new Map<Connection, unknown[]>()
-  for (const { chat, thread } of changed) {
+  const entries = changed.map(({ chat, thread }) => {
     const queue = { position: thread.queue?.position ?? 0, wait_time: thread.queue?.wait_time ?? 0 }
-    pushToChat(ctx, chat, 'queue_position_updated', () => ({ chat_id: chat.id, thread_id: thread.id, queue }), { agents: false })
-    for (const connection of agentConnectionsWithAccess(ctx, chat)) {
-      perAgent.set(connection, [...(perAgent.get(connection) ?? []), { chat_id: chat.id, thread_id: thread.id, queue }])
-    }
-  }
-  for (const [connection, entries] of perAgent) connection.push('queue_positions_updated', entries)
+    ctx.publisher.toChat(chat, 'queue_position_updated', () => ({ chat_id: chat.id, thread_id: thread.id, queue }), { agents: false })
+    return { chat, entry: { chat_id: chat.id, thread_id: thread.id, queue } }
+  })
+  ctx.publisher.toAgentsOfChats(organizationId, 'queue_positions_updated', entries)
 }
 
 /** Assigns queued threads of an organization while agents are available (oldest first). */
-export const routeQueue = (ctx: ServerContext, organizationId: string): void => {
+export const routeQueue = (ctx: DomainContext, organizationId: string): void => {
   for (const { chat, thread } of queuedThreads(ctx, organizationId)) {
     const agent = pickAgent(ctx, chat)
     if (agent) assignAgent(ctx, chat, thread, agent)
@@ -135,5 +130,5 @@ export const routeQueue = (ctx: ServerContext, organizationId: string): void => 
 }
 
 /** Re-routes a chat away from the given agents (used by transfers). */
-export const pickReplacement = (ctx: ServerContext, chat: ChatRecord, exclude: readonly string[]): AgentConfig | undefined =>
+export const pickReplacement = (ctx: DomainContext, chat: ChatRecord, exclude: readonly string[]): AgentConfig | undefined =>
   pickAgent(ctx, chat, exclude)

@@ -14,7 +14,7 @@
  *   is fetched for `image_width`/`image_height` only when its host is allowed too.
  */
 import { imageSize } from 'image-size'
-import { RtmError } from '../rtm/rtmError'
+import { DomainError } from './errors'
 
 export interface UrlInfo {
   url: string
@@ -31,7 +31,7 @@ const MAX_HTML_BYTES = 512 * 1024
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024
 const MAX_REDIRECTS = 3
 
-const unavailable = (why: string): RtmError => new RtmError('not_found', `URL info unavailable: ${why}`)
+const unavailable = (why: string): DomainError => new DomainError('not_found', `URL info unavailable: ${why}`)
 
 export const isHostAllowed = (allowed: ReadonlySet<string>, url: URL): boolean =>
   allowed.has(url.host.toLowerCase()) || allowed.has(url.hostname.toLowerCase())
@@ -120,7 +120,7 @@ const metaTags = (html: string): Map<string, string> => {
 
 export const getUrlInfo = async (allowed: ReadonlySet<string>, text: string): Promise<UrlInfo> => {
   const url = parseUrl(text)
-  if (!url) throw new RtmError('validation', '`url` must be an absolute http(s) URL')
+  if (!url) throw new DomainError('validation', '`url` must be an absolute http(s) URL')
   if (!isHostAllowed(allowed, url)) throw unavailable(`host ${url.host} is not allowed`)
   const page = await fetchAllowed(allowed, url, MAX_HTML_BYTES)
   const info: UrlInfo = { url: text }

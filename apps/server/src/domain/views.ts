@@ -10,10 +10,9 @@ import type {
   WireEvent,
   WireThread,
 } from '@rapport/protocol'
-import type { ServerContext } from '../context'
 import type { ChatRecord, ChatUserRecord, CustomerRecord, EventRecord, ThreadRecord } from '../storage/storage'
-
-export type Side = 'customer' | 'agent'
+import type { DomainContext } from './context'
+import type { Side } from './ports'
 
 const defined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
@@ -26,14 +25,14 @@ export const eventView = (event: EventRecord, side: Side): WireEvent => {
 /** Customers never see agents-only or deleted events; agents see everything (deleted ones flagged). */
 export const visibleTo = (event: EventRecord, side: Side): boolean => side === 'agent' || (event.visibility === 'all' && event.deleted !== true)
 
-export const visibleEvents = (ctx: ServerContext, thread: ThreadRecord, side: Side): EventRecord[] =>
+export const visibleEvents = (ctx: DomainContext, thread: ThreadRecord, side: Side): EventRecord[] =>
   ctx.storage.listEvents(thread.organization_id, thread.id).filter((e) => visibleTo(e, side))
 
-export const isCustomerPresent = (ctx: ServerContext, organizationId: string, customerId: string): boolean =>
-  ctx.registry.customerConnections(customerId, organizationId).length > 0
+export const isCustomerPresent = (ctx: DomainContext, organizationId: string, customerId: string): boolean =>
+  ctx.presence.isCustomerConnected(organizationId, customerId)
 
 export const customerView = (
-  ctx: ServerContext,
+  ctx: DomainContext,
   customer: CustomerRecord,
   options: { statistics?: boolean; chatUser?: ChatUserRecord } = {},
 ): WireCustomer =>
@@ -52,7 +51,7 @@ export const customerView = (
     statistics: options.statistics ? { ...customer.statistics } : undefined,
   })
 
-export const agentView = (ctx: ServerContext, user: ChatUserRecord): WireAgent => {
+export const agentView = (ctx: DomainContext, user: ChatUserRecord): WireAgent => {
   const agent = ctx.agents.get(user.id)
   return defined({
     id: user.id,
@@ -66,14 +65,14 @@ export const agentView = (ctx: ServerContext, user: ChatUserRecord): WireAgent =
   })
 }
 
-export const usersView = (ctx: ServerContext, chat: ChatRecord, side: Side): Array<WireCustomer | WireAgent> =>
+export const usersView = (ctx: DomainContext, chat: ChatRecord, side: Side): Array<WireCustomer | WireAgent> =>
   chat.users.flatMap((user): Array<WireCustomer | WireAgent> => {
     if (user.type === 'agent') return [agentView(ctx, user)]
     const customer = ctx.storage.getCustomer(chat.organization_id, user.id)
     return customer ? [customerView(ctx, customer, { chatUser: user, statistics: side === 'agent' })] : []
   })
 
-export const threadView = (ctx: ServerContext, thread: ThreadRecord, side: Side, events?: EventRecord[]): WireThread =>
+export const threadView = (ctx: DomainContext, thread: ThreadRecord, side: Side, events?: EventRecord[]): WireThread =>
   defined({
     id: thread.id,
     active: thread.active,
@@ -87,7 +86,7 @@ export const threadView = (ctx: ServerContext, thread: ThreadRecord, side: Side,
     created_at: thread.created_at,
   })
 
-export const lastThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord | undefined => {
+export const lastThread = (ctx: DomainContext, chat: ChatRecord): ThreadRecord | undefined => {
   const id = chat.thread_ids.at(-1)
   return id === undefined ? undefined : ctx.storage.getThread(chat.organization_id, id)
 }
@@ -96,17 +95,17 @@ export const lastThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord |
  * The thread `get_chat` returns: the one asked for (it must belong to the chat), or the
  * latest; `null` when a named thread is not the chat's.
  */
-export const requestedThread = (ctx: ServerContext, chat: ChatRecord, threadId: string | undefined): ThreadRecord | undefined | null => {
+export const requestedThread = (ctx: DomainContext, chat: ChatRecord, threadId: string | undefined): ThreadRecord | undefined | null => {
   if (threadId === undefined) return lastThread(ctx, chat)
   return (chat.thread_ids.includes(threadId) ? ctx.storage.getThread(chat.organization_id, threadId) : undefined) ?? null
 }
 
-export const activeThread = (ctx: ServerContext, chat: ChatRecord): ThreadRecord | undefined => {
+export const activeThread = (ctx: DomainContext, chat: ChatRecord): ThreadRecord | undefined => {
   const thread = lastThread(ctx, chat)
   return thread?.active ? thread : undefined
 }
 
-export const chatView = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRecord | undefined, side: Side): WireChat =>
+export const chatView = (ctx: DomainContext, chat: ChatRecord, thread: ThreadRecord | undefined, side: Side): WireChat =>
   defined({
     id: chat.id,
     thread: thread ? threadView(ctx, thread, side) : undefined,
@@ -116,7 +115,7 @@ export const chatView = (ctx: ServerContext, chat: ChatRecord, thread: ThreadRec
     is_followed: side === 'agent' ? false : undefined,
   })
 
-const lastEventPerType = (ctx: ServerContext, chat: ChatRecord, side: Side): WireChatSummary['last_event_per_type'] => {
+const lastEventPerType = (ctx: DomainContext, chat: ChatRecord, side: Side): WireChatSummary['last_event_per_type'] => {
   const result: NonNullable<WireChatSummary['last_event_per_type']> = {}
   for (const threadId of chat.thread_ids) {
     const thread = ctx.storage.getThread(chat.organization_id, threadId)
@@ -128,7 +127,7 @@ const lastEventPerType = (ctx: ServerContext, chat: ChatRecord, side: Side): Wir
   return result
 }
 
-export const customerChatSummary = (ctx: ServerContext, chat: ChatRecord): WireChatSummary => {
+export const customerChatSummary = (ctx: DomainContext, chat: ChatRecord): WireChatSummary => {
   const thread = lastThread(ctx, chat)
   return defined({
     id: chat.id,
@@ -143,7 +142,7 @@ export const customerChatSummary = (ctx: ServerContext, chat: ChatRecord): WireC
 }
 
 /** Agent chat summary (agent-rtm §3 `list_chats`). */
-export const agentChatSummary = (ctx: ServerContext, chat: ChatRecord): Record<string, unknown> => {
+export const agentChatSummary = (ctx: DomainContext, chat: ChatRecord): Record<string, unknown> => {
   const thread = lastThread(ctx, chat)
   return defined({
     id: chat.id,

@@ -1,7 +1,8 @@
+import type { Presence } from '../domain/ports'
 import type { Connection } from './connection'
 
-/** Open RTM connections. Small numbers (a dev server): lookups scan the set. */
-export class ConnectionRegistry {
+/** Open RTM connections (the domain's `Presence`). Small numbers (a dev server): lookups scan the set. */
+export class ConnectionRegistry implements Presence {
   private readonly connections = new Set<Connection>()
 
   add(connection: Connection): void {
@@ -28,6 +29,10 @@ export class ConnectionRegistry {
         c.session.customerId === customerId &&
         (organizationId === undefined || c.organizationId === organizationId),
     )
+  }
+
+  isCustomerConnected(organizationId: string, customerId: string): boolean {
+    return this.customerConnections(customerId, organizationId).length > 0
   }
 
   /** Logged-in agent connections; optionally of one agent and/or one organization. */

@@ -2,7 +2,7 @@ import { LIMITS, decodeRequestFrame } from '@rapport/protocol'
 import type { ServerContext } from '../context'
 import type { RequestContext, SideProtocol } from './actionTable'
 import type { Connection, Session } from './connection'
-import { RtmError } from './rtmError'
+import { RtmError, toRtmError } from './rtmError'
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
@@ -66,8 +66,9 @@ export const dispatchFrame = <S extends Session>(
   // returns is boxed (a transaction function may not return one) and settles outside.
   const atomically = (fn: () => unknown): unknown => ctx.storage.transaction(() => ({ value: fn() })).value
   const failWith = (error: unknown): void => {
-    if (error instanceof RtmError) {
-      connection.fail(action, error.toWire(), requestId)
+    const rtmError = toRtmError(error)
+    if (rtmError) {
+      connection.fail(action, rtmError.toWire(), requestId)
     } else {
       ctx.options.logger.error(`${protocol.side} action ${action} failed`, error)
       connection.fail(action, { type: 'internal', message: 'Internal server error' }, requestId)

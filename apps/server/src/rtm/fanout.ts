@@ -1,98 +1,80 @@
-import type { ServerContext } from '../context'
+/**
+ * The domain's `Publisher` over the open RTM connections: who gets a push (agent-rtm §8),
+ * each connection's subscription filtering it. Also what the RTM handlers need beyond the
+ * port (the agent connections with access to chats, a push to every agent).
+ */
 import { agentCanAccess } from '../domain/access'
-import type { Side } from '../domain/views'
+import type { AgentDirectory } from '../domain/agentDirectory'
+import type { ChatPushOptions, PushOrigin, Publisher, Side } from '../domain/ports'
 import type { ChatRecord } from '../storage/storage'
 import type { Connection } from './connection'
+import type { ConnectionRegistry } from './connectionRegistry'
 
-export interface FanoutOptions {
-  /** The connection whose request caused the push: its copy carries `requestId`. */
-  requester?: Connection
-  requestId?: string
-  /** Deliver to customer connections (default true). */
-  customers?: boolean
-  /** Deliver to agent connections with access (default true). */
-  agents?: boolean
-  /** A connection that must not receive it (e.g. the author of a typing indicator). */
-  exclude?: Connection
-  /** Agent connections that get the agent copy even without access (e.g. an agent just removed). */
-  alsoAgents?: readonly Connection[]
-}
+export class ConnectionPublisher implements Publisher {
+  private readonly access: { agents: AgentDirectory }
 
-/**
- * Sends a push about a chat to every connection of its customer and to every agent
- * connection with access to it (agent-rtm §8). `payloadFor` builds the payload once per
- * side; `undefined` skips that side. Each connection's subscription filters it.
- */
-export const pushToChat = (
-  ctx: ServerContext,
-  chat: ChatRecord,
-  action: string,
-  payloadFor: (side: Side) => unknown,
-  options: FanoutOptions = {},
-): void => {
-  const cache = new Map<Side, unknown>()
-  const payload = (side: Side): unknown => {
-    if (!cache.has(side)) cache.set(side, payloadFor(side))
-    return cache.get(side)
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    agents: AgentDirectory,
+  ) {
+    this.access = { agents }
   }
-  const deliver = (connection: Connection, side: Side): void => {
-    if (connection === options.exclude) return
-    const body = payload(side)
-    if (body === undefined) return
-    connection.push(action, body, connection === options.requester ? options.requestId : undefined)
-  }
-  if (options.customers !== false) {
-    for (const connection of ctx.registry.customerConnections(chat.customer_id, chat.organization_id)) deliver(connection, 'customer')
-  }
-  if (options.agents !== false) {
-    const also = new Set(options.alsoAgents ?? [])
-    for (const connection of ctx.registry.agentConnections({ organizationId: chat.organization_id })) {
-      if (also.has(connection) || (connection.session?.kind === 'agent' && agentCanAccess(ctx, connection.session.agent, chat))) {
-        deliver(connection, 'agent')
+
+  toChat(chat: ChatRecord, action: string, payloadFor: (side: Side) => unknown, options: ChatPushOptions = {}): void {
+    const cache = new Map<Side, unknown>()
+    const payload = (side: Side): unknown => {
+      if (!cache.has(side)) cache.set(side, payloadFor(side))
+      return cache.get(side)
+    }
+    const deliver = (connection: Connection, side: Side): void => {
+      if (connection === options.exclude) return
+      const body = payload(side)
+      if (body === undefined) return
+      connection.push(action, body, connection === options.requester ? options.requestId : undefined)
+    }
+    if (options.customers !== false) {
+      for (const connection of this.registry.customerConnections(chat.customer_id, chat.organization_id)) deliver(connection, 'customer')
+    }
+    if (options.agents !== false) {
+      const also = new Set(options.alsoAgents ?? [])
+      for (const connection of this.registry.agentConnections({ organizationId: chat.organization_id })) {
+        if (also.has(connection) || this.canAccess(connection, chat)) deliver(connection, 'agent')
       }
     }
   }
-}
 
-/** Agent connections of an organization that currently have access to a chat. */
-export const agentConnectionsWithAccess = (ctx: ServerContext, chat: ChatRecord): Connection[] =>
-  ctx.registry
-    .agentConnections({ organizationId: chat.organization_id })
-    .filter((c) => c.session?.kind === 'agent' && agentCanAccess(ctx, c.session.agent, chat))
-
-/** Sends a push to every connection of one customer (the requester's copy carries `requestId`). */
-export const pushToCustomer = (
-  ctx: ServerContext,
-  organizationId: string,
-  customerId: string,
-  action: string,
-  payload: unknown,
-  options: FanoutOptions = {},
-): void => {
-  for (const connection of ctx.registry.customerConnections(customerId, organizationId)) {
-    if (connection === options.exclude) continue
-    connection.push(action, payload, connection === options.requester ? options.requestId : undefined)
+  toCustomer(organizationId: string, customerId: string, action: string, payload: unknown, origin: PushOrigin = {}): void {
+    for (const connection of this.registry.customerConnections(customerId, organizationId)) {
+      connection.push(action, payload, connection === origin.requester ? origin.requestId : undefined)
+    }
   }
-}
 
-/** Sends a push to every logged-in customer connection of an organization. */
-export const pushToCustomers = (ctx: ServerContext, organizationId: string, action: string, payload: unknown): void => {
-  for (const connection of ctx.registry.all()) {
-    if (connection.session?.kind === 'customer' && connection.organizationId === organizationId) connection.push(action, payload)
+  toCustomers(organizationId: string, action: string, payload: unknown): void {
+    for (const connection of this.registry.all()) {
+      if (connection.session?.kind === 'customer' && connection.organizationId === organizationId) connection.push(action, payload)
+    }
   }
-}
 
-/** Agent connections with access to at least one chat of a customer (who "see" the customer). */
-export const agentsWatchingCustomer = (ctx: ServerContext, organizationId: string, customerId: string): Connection[] => {
-  const chats = ctx.storage.listCustomerChats(organizationId, customerId)
-  return ctx.registry
-    .agentConnections({ organizationId })
-    .filter((c) => c.session?.kind === 'agent' && chats.some((chat) => c.session?.kind === 'agent' && agentCanAccess(ctx, c.session.agent, chat)))
-}
+  toAgentsOfChats(organizationId: string, action: string, entries: ReadonlyArray<{ chat: ChatRecord; entry: unknown }>): void {
+    for (const connection of this.registry.agentConnections({ organizationId })) {
+      const own = entries.filter(({ chat }) => this.canAccess(connection, chat)).map(({ entry }) => entry)
+      if (own.length > 0) connection.push(action, own)
+    }
+  }
 
-/** Sends a push to every logged-in agent connection of an organization. */
-export const pushToAgents = (ctx: ServerContext, organizationId: string, action: string, payload: unknown, options: FanoutOptions = {}): void => {
-  for (const connection of ctx.registry.agentConnections({ organizationId })) {
-    connection.push(action, payload, connection === options.requester ? options.requestId : undefined)
+  /** A push to every logged-in agent connection of an organization (the requester's copy carries `requestId`). */
+  toAgents(organizationId: string, action: string, payload: unknown, origin: PushOrigin = {}): void {
+    for (const connection of this.registry.agentConnections({ organizationId })) {
+      connection.push(action, payload, connection === origin.requester ? origin.requestId : undefined)
+    }
+  }
+
+  /** Agent connections of an organization with access to at least one of the chats (who "see" them). */
+  agentsWithAccess(organizationId: string, chats: readonly ChatRecord[]): Connection[] {
+    return this.registry.agentConnections({ organizationId }).filter((connection) => chats.some((chat) => this.canAccess(connection, chat)))
+  }
+
+  private canAccess(connection: Connection, chat: ChatRecord): boolean {
+    return connection.session?.kind === 'agent' && agentCanAccess(this.access, connection.session.agent, chat)
   }
 }

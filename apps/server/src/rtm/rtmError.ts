@@ -1,4 +1,5 @@
 import type { WireError, WireErrorType } from '@rapport/protocol'
+import { DomainError } from '../domain/errors'
 
 /** A documented error a handler answers with (customer-rtm §10, agent-rtm §6). */
 export class RtmError extends Error {
@@ -16,4 +17,13 @@ export class RtmError extends Error {
   }
 }
 
-export const notFound = (what: string): RtmError => new RtmError('not_found', `${what} not found`)
+/**
+ * The wire error a handler's exception is answered with: an `RtmError` as it is, a
+ * `DomainError` with its documented type (the one place the domain's errors meet the
+ * wire); `undefined` for anything else (a bug: answered as `internal`).
+ */
+export const toRtmError = (error: unknown): RtmError | undefined => {
+  if (error instanceof RtmError) return error
+  if (error instanceof DomainError) return new RtmError(error.type, error.message, error.data)
+  return undefined
+}

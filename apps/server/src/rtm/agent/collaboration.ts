@@ -17,9 +17,9 @@ import { findChatUser } from '../../domain/chats'
 import { refreshGroupStatuses } from '../../domain/groups'
 import { enqueue, joinChat, pickAgentFor, pickReplacement, renumberQueue, routeQueue } from '../../domain/routing'
 import { activeThread, agentView, chatView, customerView } from '../../domain/views'
+import { notFound } from '../../domain/errors'
 import type { AgentConfig } from '../../options'
-import { agentConnectionsWithAccess, pushToChat } from '../fanout'
-import { RtmError, notFound } from '../rtmError'
+import { RtmError } from '../rtmError'
 import { agentSchemas as s } from '../schemas'
 import { accessibleChat, action, requirePresence, type AgentActionTable } from './common'
 
@@ -56,7 +56,7 @@ export const collaborationActions: AgentActionTable = {
     }
     if (!candidate && !ignoreAvailability) throw new RtmError('agent_offline', 'No agent can take the chat')
 
-    const before = agentConnectionsWithAccess(ctx, chat)
+    const before = ctx.publisher.agentsWithAccess(chat.organization_id, [chat])
     const transferredFrom = { group_ids: [...chat.access.group_ids], agent_ids: removed }
     const wasQueued = thread.queue !== undefined
     const gone = removed.filter((id) => id !== candidate?.id)
@@ -73,21 +73,20 @@ export const collaborationActions: AgentActionTable = {
     const requester = session.agent.id
     request.afterResponse(() => {
       const queue = thread.queue ? { ...thread.queue } : undefined
-      pushToChat(
-        ctx,
+      ctx.publisher.toChat(
         chat,
         'chat_transferred',
         () => ({ chat_id: chat.id, thread_id: thread.id, requester_id: requester, reason: 'manual', transferred_to: transferredTo, ...(queue ? { queue } : {}) }),
         { alsoAgents: before },
       )
       for (const id of gone) {
-        pushToChat(ctx, chat, 'user_removed_from_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user_id: id, reason: 'manual', requester_id: requester }), {
+        ctx.publisher.toChat(chat, 'user_removed_from_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user_id: id, reason: 'manual', requester_id: requester }), {
           alsoAgents: before,
         })
       }
       if (user) {
         const wireUser = agentView(ctx, user)
-        pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: requester }))
+        ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: requester }))
         for (const newcomer of ctx.registry.agentConnections({ organizationId, agentId: user.id })) newcomer.push('incoming_chat', { requester_id: requester, chat: chatView(ctx, chat, thread, 'agent'), transferred_from: transferredFrom })
       }
       if (wasQueued || !candidate) renumberQueue(ctx, organizationId)
@@ -110,7 +109,7 @@ export const collaborationActions: AgentActionTable = {
       if (!customer) throw notFound('Customer')
       const wire = customerView(ctx, customer, { chatUser: findChatUser(chat, customer.id) })
       request.afterResponse(() =>
-        pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wire, reason: 'manual', requester_id: session.agent.id })),
+        ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wire, reason: 'manual', requester_id: session.agent.id })),
       )
       return {}
     }
@@ -120,7 +119,7 @@ export const collaborationActions: AgentActionTable = {
     const user = joinChat(ctx, chat, thread, agent.id)
     const wireUser = agentView(ctx, user)
     request.afterResponse(() => {
-      pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: session.agent.id }))
+      ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: session.agent.id }))
       if (wasQueued) renumberQueue(ctx, connection.organizationId)
       refreshGroupStatuses(ctx, connection.organizationId)
     })
@@ -135,7 +134,7 @@ export const collaborationActions: AgentActionTable = {
     if (!user || user.type !== 'agent') throw notFound('User')
     if (payload.user_id !== session.agent.id) requirePresence(request, chat, payload.ignore_requester_presence)
     const thread = activeThread(ctx, chat)
-    const before = agentConnectionsWithAccess(ctx, chat)
+    const before = ctx.publisher.agentsWithAccess(chat.organization_id, [chat])
     chat.users = chat.users.filter((u) => u.id !== user.id)
     ctx.storage.putChat(chat)
     if (thread) {
@@ -143,8 +142,7 @@ export const collaborationActions: AgentActionTable = {
       ctx.storage.putThread(thread)
     }
     request.afterResponse(() => {
-      pushToChat(
-        ctx,
+      ctx.publisher.toChat(
         chat,
         'user_removed_from_chat',
         () => ({ chat_id: chat.id, ...(thread ? { thread_id: thread.id } : {}), user_id: user.id, reason: 'manual', requester_id: session.agent.id }),

@@ -2,10 +2,11 @@
 import type { z } from 'zod'
 import { agentChat } from '../../domain/access'
 import { findChatUser } from '../../domain/chats'
+import { notFound } from '../../domain/errors'
 import type { ChatRecord, EventRecord, ThreadRecord } from '../../storage/storage'
 import { defineAction, type ActionHandler, type RequestContext } from '../actionTable'
 import type { AgentSession } from '../connection'
-import { RtmError, notFound } from '../rtmError'
+import { RtmError } from '../rtmError'
 
 export type AgentRequest = RequestContext<AgentSession>
 export type AgentActionTable = Record<string, ActionHandler<AgentSession>>

@@ -1,6 +1,6 @@
 /** Agent event actions besides `send_event`: `delete_event`, `send_rich_message_postback`. */
 import { deleteEvent, pushPostback } from '../../domain/events'
-import { notFound } from '../rtmError'
+import { notFound } from '../../domain/errors'
 import { agentSchemas as s } from '../schemas'
 import { accessibleChat, action, chatThread, threadEvent, type AgentActionTable } from './common'
 

@@ -3,13 +3,13 @@ import { z } from 'zod'
 import type { ServerContext } from '../../context'
 import { agentCanAccess } from '../../domain/access'
 import { appendEvent, deactivateThread, findChatUser, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
-import { toNewEvent } from '../../domain/events'
 import { listThreads } from '../../domain/listThreads'
 import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread, requestedThread } from '../../domain/views'
 import type { AgentConfig } from '../../options'
 import type { ChatRecord } from '../../storage/storage'
 import { decodePageId, encodePageId, pageOf } from '../../util/paging'
 import { isLicenseExpired } from '../../domain/license'
+import { notFound } from '../../domain/errors'
 import { defineAction, type ActionHandler, type SideProtocol } from '../actionTable'
 import { propertyActions } from '../propertyActions'
 import { collaborationActions } from './collaboration'
@@ -18,8 +18,8 @@ import { agentEventActions } from './events'
 import { indicatorActions } from './indicators'
 import { announceRoutingStatus } from './routingStatus'
 import type { AgentSession, Session } from '../connection'
-import { pushToChat } from '../fanout'
-import { RtmError, notFound } from '../rtmError'
+import { toNewEvent } from '../eventInput'
+import { RtmError } from '../rtmError'
 import { agentSchemas as s } from '../schemas'
 
 export { announceRoutingStatus } from './routingStatus'
@@ -161,7 +161,7 @@ const actions: AgentActionTable = {
     markEventsAsSeen(ctx, chat, session.agent.id, event.created_at, false)
     const user = agentView(ctx, joined)
     request.afterResponse(() => {
-      if (newcomer) pushToChat(ctx, chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user, reason: 'manual' }))
+      if (newcomer) ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user, reason: 'manual' }))
       pushIncomingEvent(ctx, chat, thread, event, { requester: connection, requestId })
     })
     return { event_id: event.id }
@@ -175,8 +175,7 @@ const actions: AgentActionTable = {
     const visibility = payload.visibility ?? 'all'
     const timestamp = Math.floor(ctx.clock.nowMs() / 1000)
     request.afterResponse(() =>
-      pushToChat(
-        ctx,
+      ctx.publisher.toChat(
         chat,
         'incoming_typing_indicator',
         (side) =>

@@ -4,7 +4,6 @@
  * (`chat_inactive`); `visibility: "agents"` keeps them from customers.
  */
 import { activeThread } from '../../domain/views'
-import { pushToChat, pushToCustomer } from '../fanout'
 import { RtmError } from '../rtmError'
 import { agentSchemas as s } from '../schemas'
 import { announceAway } from './routingStatus'
@@ -27,7 +26,7 @@ export const indicatorActions: AgentActionTable = {
     }
     const visibility = payload.visibility ?? 'all'
     request.afterResponse(() =>
-      pushToChat(ctx, chat, 'incoming_thinking_indicator', (side) => (side === 'customer' && visibility !== 'all' ? undefined : body), { exclude: connection }),
+      ctx.publisher.toChat(chat, 'incoming_thinking_indicator', (side) => (side === 'customer' && visibility !== 'all' ? undefined : body), { exclude: connection }),
     )
     return {}
   }),
@@ -46,7 +45,7 @@ export const indicatorActions: AgentActionTable = {
     }
     if ((payload.event.visibility ?? 'all') === 'all') {
       request.afterResponse(() =>
-        pushToChat(ctx, chat, 'incoming_event_preview', () => ({ chat_id: chat.id, thread_id: thread.id, event }), { agents: false }),
+        ctx.publisher.toChat(chat, 'incoming_event_preview', () => ({ chat_id: chat.id, thread_id: thread.id, event }), { agents: false }),
       )
     }
     return {}
@@ -74,7 +73,7 @@ export const indicatorActions: AgentActionTable = {
           }
         }
       }
-      for (const customerId of payload.recipients.customers ?? []) pushToCustomer(ctx, organizationId, customerId, 'incoming_multicast', body)
+      for (const customerId of payload.recipients.customers ?? []) ctx.publisher.toCustomer(organizationId, customerId, 'incoming_multicast', body)
     })
     return {}
   }),

@@ -3,14 +3,13 @@ import type { RoutingStatus } from '../../domain/agentDirectory'
 import { refreshGroupStatuses } from '../../domain/groups'
 import { routeQueue } from '../../domain/routing'
 import type { Connection } from '../connection'
-import { pushToAgents } from '../fanout'
 
 /**
  * Announces a routing status change to the organization's agents, assigns queued chats
  * when the agent accepts chats, and tells customers about groups whose availability flipped.
  */
 export const announceRoutingStatus = (ctx: ServerContext, organizationId: string, agentId: string, status: RoutingStatus): void => {
-  pushToAgents(ctx, organizationId, 'routing_status_set', { agent_id: agentId, status })
+  ctx.publisher.toAgents(organizationId, 'routing_status_set', { agent_id: agentId, status })
   if (status === 'accepting_chats') routeQueue(ctx, organizationId)
   refreshGroupStatuses(ctx, organizationId)
 }

@@ -1,10 +1,11 @@
 /** Helpers every customer action module uses. */
 import type { z } from 'zod'
 import { customerChat } from '../../domain/access'
+import { notFound } from '../../domain/errors'
 import type { ChatRecord, CustomerRecord, EventRecord, ThreadRecord } from '../../storage/storage'
 import { defineAction, type ActionHandler, type RequestContext } from '../actionTable'
 import type { CustomerSession } from '../connection'
-import { RtmError, notFound } from '../rtmError'
+import { RtmError } from '../rtmError'
 
 export type CustomerRequest = RequestContext<CustomerSession>
 export type CustomerActionTable = Record<string, ActionHandler<CustomerSession>>

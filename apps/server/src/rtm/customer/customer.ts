@@ -9,7 +9,6 @@ import { LIMITS, type WireSessionFields } from '@rapport/protocol'
 import { groupStatus } from '../../domain/groups'
 import { customerView } from '../../domain/views'
 import type { CustomerRecord } from '../../storage/storage'
-import { agentsWatchingCustomer, pushToCustomer } from '../fanout'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 import { action, requireCustomer, type CustomerActionTable, type CustomerRequest } from './common'
@@ -31,8 +30,9 @@ const applyCustomerChange = (request: CustomerRequest, customer: CustomerRecord,
   const changed = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
   const payload = { id: customer.id, ...changed }
   request.afterResponse(() => {
-    pushToCustomer(ctx, connection.organizationId, customer.id, 'customer_updated', payload, { requester: connection, ...(requestId === undefined ? {} : { requestId }) })
-    for (const agent of agentsWatchingCustomer(ctx, connection.organizationId, customer.id)) agent.push('customer_updated', payload)
+    ctx.publisher.toCustomer(connection.organizationId, customer.id, 'customer_updated', payload, { requester: connection, ...(requestId === undefined ? {} : { requestId }) })
+    const chats = ctx.storage.listCustomerChats(connection.organizationId, customer.id)
+    for (const agent of ctx.publisher.agentsWithAccess(connection.organizationId, chats)) agent.push('customer_updated', payload)
   })
 }
 

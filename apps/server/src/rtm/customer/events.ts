@@ -6,9 +6,9 @@
  * `incoming_sneak_peek`).
  */
 import { appendEvent, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
-import { deleteEvent, pushPostback, toNewEvent } from '../../domain/events'
+import { deleteEvent, pushPostback } from '../../domain/events'
 import { activeThread, lastThread } from '../../domain/views'
-import { pushToChat } from '../fanout'
+import { toNewEvent } from '../eventInput'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 import { action, chatThread, ownChat, visibleEvent, type CustomerActionTable } from './common'
@@ -58,7 +58,7 @@ export const eventActions: CustomerActionTable = {
     if (!thread) throw new RtmError('chat_inactive', 'Chat is inactive')
     const sneakPeek = { author_id: session.customerId, text: payload.sneak_peek_text, timestamp: Math.floor(ctx.clock.nowMs() / 1000) }
     request.afterResponse(() =>
-      pushToChat(ctx, chat, 'incoming_sneak_peek', () => ({ chat_id: chat.id, thread_id: thread.id, sneak_peek: sneakPeek }), { customers: false }),
+      ctx.publisher.toChat(chat, 'incoming_sneak_peek', () => ({ chat_id: chat.id, thread_id: thread.id, sneak_peek: sneakPeek }), { customers: false }),
     )
     return {}
   }),

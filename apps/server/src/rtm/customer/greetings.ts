@@ -1,6 +1,5 @@
 /** Greeting actions (customer-rtm §5.6): accept, cancel, button clicks. */
 import { customerGreeting } from '../../domain/greetings'
-import { pushToCustomer } from '../fanout'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 import { action, requireCustomer, type CustomerActionTable } from './common'
@@ -15,7 +14,7 @@ export const greetingActions: CustomerActionTable = {
     const customer = requireCustomer(request)
     ctx.storage.putCustomer({ ...customer, statistics: { ...customer.statistics, greetings_accepted_count: customer.statistics.greetings_accepted_count + 1 } })
     request.afterResponse(() =>
-      pushToCustomer(ctx, connection.organizationId, session.customerId, 'greeting_accepted', { unique_id: greeting.unique_id }, { requester: connection, ...(requestId === undefined ? {} : { requestId }) }),
+      ctx.publisher.toCustomer(connection.organizationId, session.customerId, 'greeting_accepted', { unique_id: greeting.unique_id }, { requester: connection, ...(requestId === undefined ? {} : { requestId }) }),
     )
     return {}
   }),
@@ -25,7 +24,7 @@ export const greetingActions: CustomerActionTable = {
     const greeting = customerGreeting(ctx, connection.organizationId, session.customerId, payload.unique_id)
     ctx.storage.putGreeting({ ...greeting, status: 'canceled' })
     request.afterResponse(() =>
-      pushToCustomer(ctx, connection.organizationId, session.customerId, 'greeting_canceled', { unique_id: greeting.unique_id }, { requester: connection, ...(requestId === undefined ? {} : { requestId }) }),
+      ctx.publisher.toCustomer(connection.organizationId, session.customerId, 'greeting_canceled', { unique_id: greeting.unique_id }, { requester: connection, ...(requestId === undefined ? {} : { requestId }) }),
     )
     return {}
   }),

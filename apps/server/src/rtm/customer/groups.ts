@@ -1,5 +1,6 @@
 /** Group-related customer actions (customer-rtm §5.5–5.6): statuses, forms, predicted agent, welcome message. */
-import { DEFAULT_WELCOME_MESSAGE, groupStatus } from '../../domain/groups'
+import { DEFAULT_WELCOME_MESSAGE } from '../../domain/groupDirectory'
+import { groupStatus } from '../../domain/groups'
 import { predictAgent, predictedAgentView } from '../../domain/prediction'
 import { shortId } from '../../util/ids'
 import { RtmError } from '../rtmError'
