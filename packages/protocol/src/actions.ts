@@ -83,7 +83,7 @@ export const customerPushSubscription = (version = '3.6'): Record<string, string
   [version]: CUSTOMER_PUSHES.filter((name) => name !== 'customer_disconnected'),
 })
 
-/** Agent RTM actions the local server implements (agent-rtm §2–4). */
+/** Agent RTM actions (agent-rtm §2–4; `delete_event` takes the customer side's payload, customer-rtm §5.2). */
 export const AGENT_ACTIONS = [
   'login',
   'ping',
@@ -100,6 +100,7 @@ export const AGENT_ACTIONS = [
   'add_user_to_chat',
   'remove_user_from_chat',
   'send_event',
+  'delete_event',
   'send_event_preview',
   'send_typing_indicator',
   'send_thinking_indicator',

@@ -354,7 +354,7 @@ export interface FormResult {
 }
 
 /** `get_form` (sdk-mapping §6.7). */
-export const parseForm = (r: { enabled: boolean; form?: { id: string; fields: W.WireFormField[] } }): FormResult => {
+export const parseForm = (r: W.WireGetFormResponse): FormResult => {
   if (!r.enabled || !r.form) return { enabled: false }
   const ticket = r.form.fields.length > 0 && r.form.fields[0]?.id === undefined
   const fields = r.form.fields.map((field, index) => {
@@ -380,14 +380,7 @@ export interface UrlInfo {
 }
 
 /** `get_url_info` (sdk-mapping §6.8). */
-export const parseUrlInfo = (r: {
-  url: string
-  title?: string
-  description?: string
-  image_url?: string
-  image_width?: number
-  image_height?: number
-}): UrlInfo => ({
+export const parseUrlInfo = (r: W.WireUrlInfo): UrlInfo => ({
   url: r.url,
   ...(r.title !== undefined && { title: r.title }),
   ...(r.description !== undefined && { description: r.description }),
@@ -412,11 +405,7 @@ export interface WelcomeMessageResult {
 }
 
 /** `request_welcome_message` (sdk-mapping §6.9). */
-export const parseWelcomeMessage = (r: {
-  id: string
-  predicted_agent: { id: string; name: string; avatar?: string; job_title?: string; type?: string; bot_type?: 'chatbot' | 'ai_agent'; is_bot?: boolean }
-  queue?: boolean
-}): WelcomeMessageResult => ({
+export const parseWelcomeMessage = (r: W.WireWelcomeMessage): WelcomeMessageResult => ({
   id: r.id,
   predictedAgent: {
     id: r.predicted_agent.id,

@@ -64,20 +64,16 @@ export interface ResumeChatParams extends StartChatParams {
   chat: NonNullable<StartChatParams['chat']> & { id: string }
 }
 
-export interface WireStartChatRequest {
-  active: boolean
-  continuous?: boolean
-  welcome_message_id?: string
-  chat: {
-    id?: string
-    access?: W.WireAccess
-    properties?: S.Properties
-    thread?: { events?: W.WireOutgoingEvent[]; properties?: S.Properties }
-  }
-}
+/** The `start_chat` payload the builder writes: `active` and `chat` are always present (sdk-mapping §8.1). */
+export type BuiltStartChatPayload = W.WireStartChatRequest & { active: boolean; chat: W.WireChatInput & { id?: string } }
+
+/** The `resume_chat` payload the builder writes. */
+export type BuiltResumeChatPayload = W.WireResumeChatRequest & { active: boolean }
 
 /** `start_chat` / `resume_chat` payload (sdk-mapping §8.1). */
-export const buildStartChatPayload = (params: StartChatParams | ResumeChatParams = {}): WireStartChatRequest => {
+export function buildStartChatPayload(params: ResumeChatParams): BuiltResumeChatPayload
+export function buildStartChatPayload(params?: StartChatParams): BuiltStartChatPayload
+export function buildStartChatPayload(params: StartChatParams | ResumeChatParams = {}): BuiltStartChatPayload {
   const chat = params.chat ?? {}
   const thread = chat.thread
   return defined({
