@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_DB_PATH, storageFromEnv } from '../storage/fromEnv'
 import { MemoryStorage } from '../storage/memoryStorage'
 import { SCHEMA_VERSION, SqliteStorage, migrate, schemaVersion } from '../storage/sqliteStorage'
-import type { ChatRecord, CustomerRecord, EventRecord, GreetingRecord, Storage, ThreadRecord } from '../storage/storage'
+import type { ChatRecord, CustomerRecord, EventRecord, FileRecord, GreetingRecord, Storage, ThreadRecord } from '../storage/storage'
 
 const tempDir = mkdtempSync(join(tmpdir(), 'rapport-storage-'))
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }))
@@ -70,6 +70,53 @@ const greeting = (uniqueId: string, customerId: string): GreetingRecord => ({
   displayed: false,
   clicked_buttons: [],
 })
+
+const file = (id: string): FileRecord => ({
+  id,
+  organization_id: ORG,
+  owner_id: 'c1',
+  name: `${id}.txt`,
+  content_type: 'text/plain',
+  size: 2,
+  created_at: 'x',
+  data: Buffer.from('hi'),
+})
+
+/** A customer with two chats, a thread with two events, a token, a greeting, a file and the organization. */
+const seed = (storage: Storage): void => {
+  storage.putCustomer({ ...customer('c1'), session_fields: [{ plan: 'pro' }] })
+  storage.putChat({ ...chat('A', 'c1'), thread_ids: ['T1'] })
+  storage.putChat(chat('B', 'c1'))
+  storage.putThread(thread('T1', 'A'))
+  storage.appendEvent(ORG, 'T1', message('T1_1', { custom_id: 'x1', properties: { p: { q: 1 } } }))
+  storage.appendEvent(ORG, 'T1', message('T1_2'))
+  storage.putToken({ access_token: 'a', kind: 'customer', entity_id: 'c1', organization_id: ORG, expires_at: 1 })
+  storage.putGreeting(greeting('g1', 'c1'))
+  storage.putFile(file('f1'))
+  storage.putOrganization({ id: ORG, license_expired: false })
+}
+
+/** Everything `seed` (and the tests) write, as read back. */
+const snapshot = (storage: Storage) => {
+  const f1 = storage.getFile('f1')
+  return {
+    customer: storage.getCustomer(ORG, 'c1'),
+    chats: storage.listChats(ORG),
+    customerChats: storage.listCustomerChats(ORG, 'c1'),
+    chat: storage.getChat(ORG, 'A'),
+    thread: storage.getThread(ORG, 'T1'),
+    events: storage.listEvents(ORG, 'T1'),
+    event: storage.getEvent(ORG, 'T1', 'T1_1'),
+    byCustomId: storage.findEventByCustomId(ORG, ['T1'], 'c1', 'x1'),
+    token: storage.getToken('a'),
+    tokens: storage.listTokens('c1'),
+    greeting: storage.getGreeting(ORG, 'g1'),
+    greetings: storage.listGreetings(ORG, 'c1'),
+    file: f1 && { ...f1, data: [...f1.data] },
+    organization: storage.getOrganization(ORG),
+    counts: storage.counts(),
+  }
+}
 
 const opened: Storage[] = []
 afterEach(() => {
@@ -191,6 +238,129 @@ describe.each(implementations)('storage contract: %s', (_name, create) => {
     expect(storage.getOrganization(OTHER_ORG)).toBeUndefined()
   })
 
+  it('returns copies: changing a record it handed out changes nothing stored', () => {
+    const storage = open(create())
+    seed(storage)
+    const before = snapshot(storage)
+    const mutate = (record: { [field: string]: unknown } | undefined): void => {
+      if (!record) throw new Error('record missing')
+      for (const value of Object.values(record)) {
+        if (Array.isArray(value)) value.push('changed')
+        else if (value instanceof Uint8Array) value.fill(7)
+        else if (typeof value === 'object' && value !== null) Object.assign(value, { changed: true })
+      }
+      Object.assign(record, { id: 'changed', changed: true })
+    }
+    mutate(storage.getCustomer(ORG, 'c1') as unknown as Record<string, unknown>)
+    mutate(storage.getChat(ORG, 'A') as unknown as Record<string, unknown>)
+    for (const c of storage.listChats(ORG)) mutate(c as unknown as Record<string, unknown>)
+    for (const c of storage.listCustomerChats(ORG, 'c1')) mutate(c as unknown as Record<string, unknown>)
+    mutate(storage.getThread(ORG, 'T1') as unknown as Record<string, unknown>)
+    mutate(storage.getEvent(ORG, 'T1', 'T1_1'))
+    for (const e of storage.listEvents(ORG, 'T1')) mutate(e)
+    mutate(storage.findEventByCustomId(ORG, ['T1'], 'c1', 'x1')?.event)
+    mutate(storage.getToken('a') as unknown as Record<string, unknown>)
+    for (const t of storage.listTokens('c1')) mutate(t as unknown as Record<string, unknown>)
+    mutate(storage.getGreeting(ORG, 'g1') as unknown as Record<string, unknown>)
+    for (const g of storage.listGreetings(ORG, 'c1')) mutate(g as unknown as Record<string, unknown>)
+    mutate(storage.getFile('f1') as unknown as Record<string, unknown>)
+    mutate(storage.getOrganization(ORG) as unknown as Record<string, unknown>)
+    expect(snapshot(storage)).toEqual(before)
+  })
+
+  it('keeps copies: changing a record after writing it changes nothing stored', () => {
+    const storage = open(create())
+    const c = customer('c1')
+    const a = chat('A', 'c1')
+    const t = thread('T1', 'A')
+    const e1 = message('T1_1', { custom_id: 'x1', properties: { p: { q: 1 } } })
+    const e2 = message('T1_2')
+    const token = { access_token: 'a', kind: 'customer' as const, entity_id: 'c1', organization_id: ORG, expires_at: 1 }
+    const g = greeting('g1', 'c1')
+    const f = file('f1')
+    const o = { id: ORG, license_expired: false }
+    storage.putCustomer(c)
+    storage.putChat(a)
+    storage.putThread(t)
+    storage.appendEvent(ORG, 'T1', e1)
+    storage.appendEvent(ORG, 'T1', message('T1_2', { text: 'first' }))
+    storage.updateEvent(ORG, 'T1', e2)
+    storage.putToken(token)
+    storage.putGreeting(g)
+    storage.putFile(f)
+    storage.putOrganization(o)
+    const before = snapshot(storage)
+    c.statistics.chats_count = 99
+    c.name = 'changed'
+    a.thread_ids.push('T9')
+    a.users[0]!.present = false
+    a.properties.routing = { pinned: false }
+    t.user_ids.push('a1')
+    t.access.group_ids.push(5)
+    e1.properties = { p: { q: 2 } }
+    e1.text = 'changed'
+    e2.text = 'changed'
+    token.expires_at = 99
+    g.clicked_buttons.push('b9')
+    g.event.text = 'changed'
+    f.data.fill(7)
+    f.name = 'changed'
+    o.license_expired = true
+    expect(snapshot(storage)).toEqual(before)
+  })
+
+  it('rolls back a transaction that throws after writes, and a failed nested one only', () => {
+    const storage = open(create())
+    seed(storage)
+    const before = snapshot(storage)
+    expect(() =>
+      storage.transaction(() => {
+        storage.putCustomer({ ...customer('c1'), name: 'Changed' })
+        storage.putCustomer(customer('c9'))
+        storage.putChat({ ...chat('A', 'c1'), thread_ids: ['T1', 'T2'] })
+        storage.putChat(chat('Z', 'c1'))
+        storage.putChat(chat('Y', 'c8'))
+        storage.putThread({ ...thread('T1', 'A'), active: false })
+        storage.putThread(thread('T2', 'A'))
+        storage.appendEvent(ORG, 'T1', message('T1_3', { custom_id: 'x3' }))
+        storage.appendEvent(ORG, 'T2', message('T2_1'))
+        storage.updateEvent(ORG, 'T1', { ...message('T1_1', { custom_id: 'x1' }), deleted: true })
+        storage.putToken({ access_token: 'a', kind: 'customer', entity_id: 'c1', organization_id: ORG, expires_at: 0 })
+        storage.putToken({ access_token: 'z', kind: 'customer', entity_id: 'c1', organization_id: ORG, expires_at: 5 })
+        storage.putGreeting({ ...greeting('g1', 'c1'), status: 'canceled' })
+        storage.putGreeting(greeting('g9', 'c1'))
+        storage.putFile({ ...file('f1'), name: 'changed.txt' })
+        storage.putFile(file('f9'))
+        storage.putOrganization({ id: ORG, license_expired: true })
+        storage.putOrganization({ id: OTHER_ORG, license_expired: true })
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    expect(snapshot(storage)).toEqual(before)
+    expect(storage.getCustomer(ORG, 'c9')).toBeUndefined()
+    expect(storage.getChat(ORG, 'Z')).toBeUndefined()
+    expect(storage.listEvents(ORG, 'T2')).toEqual([])
+    expect(storage.getOrganization(OTHER_ORG)).toBeUndefined()
+
+    storage.transaction(() => {
+      storage.putCustomer(customer('c2'))
+      try {
+        storage.transaction(() => {
+          storage.putCustomer(customer('c3'))
+          storage.appendEvent(ORG, 'T1', message('T1_9'))
+          throw new Error('inner')
+        })
+      } catch {
+        // the outer transaction goes on
+      }
+      storage.appendEvent(ORG, 'T1', message('T1_3'))
+    })
+    expect(storage.getCustomer(ORG, 'c2')).toBeDefined()
+    expect(storage.getCustomer(ORG, 'c3')).toBeUndefined()
+    expect(storage.listEvents(ORG, 'T1').map((e) => e.id)).toEqual(['T1_1', 'T1_2', 'T1_3'])
+    expect(storage.counts()).toEqual({ customers: 2, chats: 2 })
+  })
+
   it('runs a transaction and returns its value', () => {
     const storage = open(create())
     const value = storage.transaction(() => {
@@ -229,38 +399,6 @@ describe('SqliteStorage', () => {
     expect(second.getFile('f1')?.data.toString()).toBe('hi')
     expect(second.getOrganization(ORG)).toEqual({ id: ORG, license_expired: true })
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal')
-  })
-
-  it('rolls a failed transaction back, savepoints included', () => {
-    const storage = open(new SqliteStorage(':memory:'))
-    expect(() =>
-      storage.transaction(() => {
-        storage.putCustomer(customer('c1'))
-        throw new Error('boom')
-      }),
-    ).toThrow('boom')
-    expect(storage.getCustomer(ORG, 'c1')).toBeUndefined()
-    storage.transaction(() => {
-      storage.putCustomer(customer('c2'))
-      try {
-        storage.transaction(() => {
-          storage.putCustomer(customer('c3'))
-          throw new Error('inner')
-        })
-      } catch {
-        // the outer transaction goes on
-      }
-    })
-    expect(storage.getCustomer(ORG, 'c2')).toBeDefined()
-    expect(storage.getCustomer(ORG, 'c3')).toBeUndefined()
-  })
-
-  it('returns fresh copies: a change is stored only when put back', () => {
-    const storage = open(new SqliteStorage(':memory:'))
-    storage.putChat(chat('A', 'c1'))
-    const copy = storage.getChat(ORG, 'A')
-    copy?.thread_ids.push('T9')
-    expect(storage.getChat(ORG, 'A')?.thread_ids).toEqual([])
   })
 
   it('records the schema version, migrates step by step and refuses a newer database', () => {

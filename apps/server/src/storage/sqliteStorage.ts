@@ -13,8 +13,8 @@
  * - The schema is versioned (`schema_version`); `MIGRATIONS[i]` upgrades version `i` to
  *   `i + 1`, each in its own transaction. A database from a newer server is refused.
  *
- * Every read returns a fresh object (decoded from JSON), unlike `MemoryStorage`, which
- * returns the stored objects themselves: callers must `put*` what they change.
+ * Copies in, copies out (the `Storage` contract): a write stores the record's JSON, a read
+ * decodes a fresh object.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'

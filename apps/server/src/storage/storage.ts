@@ -11,8 +11,15 @@
  * - a chat stores its users as `ChatUserRecord`s (id, type, presence, seen marker); the
  *   user objects on the wire are built from the customer record or the agent config;
  * - a thread stores no events: events are appended and listed per thread.
- * Records handed to `put*` are owned by the storage afterwards; records returned by
- * `get*`/`list*` may be mutated by the caller only to pass them back to `put*`.
+ *
+ * Every implementation gives the same semantics (the contract suite
+ * `__tests__/storage.test.ts` runs against each):
+ * - copies in, copies out: a record handed to a write is copied, and every read returns a
+ *   fresh copy, so neither side ever shares objects with the storage's state. A change to
+ *   a record is stored only when it is written back.
+ * - `transaction(fn)`: the writes of `fn` land together or, when it throws, not at all.
+ *   The server runs each request in one (`rtm/dispatcher.ts`, the token endpoint, the
+ *   admin operations), so a request that fails after a write leaves the storage as it was.
  */
 import type { Properties, WireAddress, WireEventType, WireQueue, WireSessionFields } from '@rapport/protocol'
 
@@ -216,8 +223,9 @@ export interface Storage {
   putOrganization(organization: OrganizationRecord): void
 
   /**
-   * Runs `fn` so that its writes land together or not at all (SQLite: one transaction;
-   * nested calls are savepoints). `fn` must be synchronous. The memory store just runs it.
+   * Runs `fn` so that its writes land together, or not at all when it throws (the error is
+   * rethrown). A nested call is a savepoint: its failure undoes only its own writes. `fn`
+   * must be synchronous.
    */
   transaction<T>(fn: () => T): T
 
