@@ -16,8 +16,10 @@
  * customer events (bot replies) are delivered when they are in the customer's final state,
  * as its own reconnection and recovery left it (no refetch).
  */
-import { type AgentClient, type CustomerClient, createAgentClient, createCustomerClient } from '@rapport/core'
-import { FAST_CONNECTION, createFaultProxy, startTestServer } from '@rapport/testing/node'
+import type { AgentClient, CustomerClient } from '@rapport/core'
+import { FAST_CONNECTION, startTestServer } from '@rapport/e2e'
+import { createAgentClient, createCustomerClient } from '@rapport/node'
+import { createFaultProxy } from '@rapport/testing/node'
 
 const SECONDS = Number(process.env.CHAOS_SECONDS ?? 60)
 const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 50)

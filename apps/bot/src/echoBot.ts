@@ -1,4 +1,5 @@
-import { type AgentClient, type Env, createAgentClient } from '@rapport/core'
+import type { AgentClient, Env } from '@rapport/core'
+import { createAgentClient } from '@rapport/node'
 import type { ChatEvent } from '@rapport/protocol'
 
 export interface EchoBotOptions {

@@ -1,4 +1,3 @@
-// Runs anywhere (browsers included). The Node-only tools (server harness, fault proxy,
-// chat flows) are in `@rapport/testing/node`.
+// Runs anywhere (browsers included). The Node-only fault proxy is in `@rapport/testing/node`.
 export * from './arbitraries'
 export * from './fakeEnv'

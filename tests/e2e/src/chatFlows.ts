@@ -21,17 +21,11 @@
  * await runChatFlow(chatFlowCommands(), { numRuns: 10, seed: 42 })
  * ```
  */
-import {
-  type AgentClient,
-  type ConnectionPolicy,
-  type CustomerClient,
-  type RetryPolicy,
-  createAgentClient,
-  createCustomerClient,
-} from '@rapport/core'
+import type { AgentClient, ConnectionPolicy, CustomerClient, RetryPolicy } from '@rapport/core'
+import { createAgentClient, createCustomerClient } from '@rapport/node'
 import type { Storage } from '@rapport/server'
+import { type FaultProxy, createFaultProxy } from '@rapport/testing/node'
 import fc from 'fast-check'
-import { type FaultProxy, createFaultProxy } from './faultProxy'
 import { type TestServer, type TestServerOptions, startTestServer } from './serverHarness'
 
 export type Sender = 'customer' | 'agent'

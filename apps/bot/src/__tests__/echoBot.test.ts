@@ -1,4 +1,5 @@
-import { createCustomerClient, nextEvent } from '@rapport/core'
+import { nextEvent } from '@rapport/core'
+import { createCustomerClient } from '@rapport/node'
 import { createServer } from '@rapport/server'
 import { describe, expect, it } from 'vitest'
 import { defaultReply, startEchoBot } from '../echoBot'

@@ -1,4 +1,5 @@
-import { createCustomerClient, nextEvent } from '@rapport/core'
+import { nextEvent } from '@rapport/core'
+import { createCustomerClient } from '@rapport/node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startTestServer } from '../serverHarness'
 

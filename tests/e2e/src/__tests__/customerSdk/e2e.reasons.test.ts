@@ -7,7 +7,7 @@
  * reason for an identity switch and surfaces as `identity_changed`.
  */
 import { describe, expect, it } from 'vitest'
-import type { CustomerSDK } from '../index'
+import type { CustomerSDK } from '@rapport/customer-sdk'
 import { ORG, connectedCustomer, customer, startServer, switchableIdentity } from './e2eHarness'
 
 /** The instance is gone for good: status, calls, connect(). */

@@ -1,6 +1,7 @@
+import { init } from '@rapport/customer-sdk'
+import { createNodeEnv } from '@rapport/node'
 import { MemoryStorage, createServer } from '@rapport/server'
 import { describe, expect, it } from 'vitest'
-import { init } from '../index'
 import { ORG, agent, customer, fast, nextOf, onCleanup, startServer } from './e2eHarness'
 
 describe('customer and agent chat through the local server', () => {
@@ -97,7 +98,7 @@ describe('customer and agent chat through the local server', () => {
     const storage = new MemoryStorage()
     const first = await createServer({ port: 0, storage })
     const port = first.port
-    const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: first.url, connection: fast })
+    const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: first.url, connection: fast, environment: createNodeEnv() })
     onCleanup(() => sdk.destroy())
     await sdk.once('connected')
     const { chat } = await sdk.startChat({ chat: { thread: { events: [{ type: 'message', text: 'before' }] } } })

@@ -4,11 +4,12 @@
  * server is configured with), and waiting helpers. Every resource is released after
  * each test (`afterEach` below runs in every file that imports this module).
  */
-import { type AgentClient, type CustomerAuth, type Env, type Token, createAgentClient, createDefaultEnv } from '@rapport/core'
+import type { AgentClient, CustomerAuth, Env, Token } from '@rapport/core'
+import { type CustomerSDK, init } from '@rapport/customer-sdk'
+import { createAgentClient, createNodeEnv } from '@rapport/node'
 import type { ChatEvent, CustomerEventMap, CustomerEventName } from '@rapport/protocol'
 import { type AgentConfig, DEFAULT_AGENTS, type RapportServer, createServer } from '@rapport/server'
 import { afterEach, expect } from 'vitest'
-import { type CustomerSDK, init } from '../index'
 
 export const ORG = 'e2e-org'
 export const BOT_ID = 'bot@rapport.local'
@@ -34,7 +35,7 @@ export const startServer = async (options: Parameters<typeof createServer>[0] = 
 export type InitConfig = Parameters<typeof init>[0]
 
 export const customer = (server: RapportServer, config: Partial<InitConfig> = {}): CustomerSDK => {
-  const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: server.url, connection: fast, ...config })
+  const sdk = init({ organizationId: ORG, clientId: 'e2e', serverUrl: server.url, connection: fast, environment: createNodeEnv(), ...config })
   cleanups.push(() => sdk.destroy())
   return sdk
 }
@@ -56,7 +57,7 @@ export interface RawPush {
  * `onFrame` (to see pushes the agent client does not turn into events, e.g. sneak peeks).
  */
 const tappedEnv = (onFrame: (frame: RawPush & { type?: string }) => void): Env => {
-  const base = createDefaultEnv()
+  const base = createNodeEnv()
   const env: Env = Object.create(base)
   env.createSocket = (url) => {
     const socket = base.createSocket(url)
