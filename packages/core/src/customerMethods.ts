@@ -17,12 +17,7 @@ import {
   type SuccessResult,
   type UrlInfo,
   type WelcomeMessageResult,
-  type WireChat,
-  type WireCustomer,
-  type WireIncomingChatPush,
-  type WireIncomingEventPush,
-  type WireListChatsResponse,
-  type WireListThreadsResponse,
+  type CustomerActionMap,
   buildStartChatPayload,
   isObject,
   parseChat,
@@ -45,7 +40,7 @@ import { type ChatHistory, createChatHistory } from './chatHistory'
 import type { Env } from './env'
 import type { ChatStore } from './state/chatStore'
 import type { Outbox } from './outbox'
-import type { RtmResult } from './transport/rtmClient'
+import type { ResultOf } from './transport/rtmClient'
 import { type UploadHandle, type UploadInput, uploadFile } from './upload'
 
 export type GroupStatus = 'online' | 'online_for_queue' | 'offline'
@@ -85,9 +80,11 @@ export interface CustomerMethods {
   updateEventProperties(params: { chatId: string; threadId: string; eventId: string; properties: Properties }): Promise<SuccessResult>
   updateThreadProperties(params: { chatId: string; threadId: string; properties: Properties }): Promise<SuccessResult>
   uploadFile(params: { file: UploadInput; name?: string; onProgress?: (progress: number) => void }): UploadHandle
-  /** Sends any customer action as is; resolves with the raw answer payload. */
-  request(action: string, payload?: object): Promise<unknown>
+  /** Sends any customer action, typed by the protocol's action map; resolves with the answer's wire payload. */
+  request<A extends keyof CustomerActionMap>(action: A, payload: CustomerActionMap[A]['request']): Promise<ResultOf<CustomerActionMap, A>['payload']>
 }
+
+export type Send = <A extends keyof CustomerActionMap>(action: A, payload: CustomerActionMap[A]['request']) => Promise<ResultOf<CustomerActionMap, A>>
 
 export interface MethodContext {
   env: Env
@@ -96,10 +93,10 @@ export interface MethodContext {
   organizationId: string
   endpoints: () => Endpoints
   /** Sends a request once connected, or rejects with NO_CONNECTION / SDK_DESTROYED. */
-  send(action: string, payload?: object): Promise<RtmResult>
+  send: Send
   isConnected(): boolean
-  /** Emits events to listeners and folds them into the state. */
-  emit(events: CustomerEvent[]): void
+  /** Folds events into the state and emits those that are news. */
+  publish(events: CustomerEvent[]): void
   page: { current?: { url?: string; title?: string } }
   /** Where `sendEvent` puts events: they leave in order, once, when the client can send. */
   outbox: Outbox
@@ -130,12 +127,12 @@ const checkSessionFields = (fields: unknown): void => {
 
 export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
   const { send, store } = ctx
-  const ok = async (action: string, payload: object): Promise<SuccessResult> => {
+  const ok = async <A extends keyof CustomerActionMap>(action: A, payload: CustomerActionMap[A]['request']): Promise<SuccessResult> => {
     await send(action, payload)
     return OK
   }
   const withUsers = <T extends { users: ChatUser[] }>(value: T): T => {
-    ctx.emit(userDataEvents(value.users))
+    ctx.publish(userDataEvents(value.users))
     return value
   }
   const newestThreadId = async (chatId: string): Promise<string> => {
@@ -144,37 +141,46 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     if (!newest) throw new ChatError('MISSING_CHAT_THREAD', 'The chat has no threads')
     return newest.id
   }
-  const chatFrom = async (result: RtmResult, chatId: () => string): Promise<{ chat: Chat }> => {
+  const chatFrom = async (result: ResultOf<CustomerActionMap, 'start_chat' | 'resume_chat'>, chatId: string): Promise<{ chat: Chat }> => {
     if (result.via === 'push') {
-      const chat = withUsers(parseChat((result.payload as WireIncomingChatPush).chat))
+      const chat = withUsers(parseChat(result.payload.chat))
       store.dispatch({ type: 'chat/fetched', chat })
       return { chat }
     }
-    return { chat: await methods.getChat({ chatId: chatId() }) }
+    return { chat: await methods.getChat({ chatId }) }
   }
 
-  /** The six property methods differ only in the action, the ids that scope it, and updates vs deletions. */
-  const propertyMethod =
-    (action: string, scope: 'chat' | 'thread' | 'event', deletion: boolean) =>
-    async (params: { id?: string; chatId?: string; threadId?: string; eventId?: string; properties: unknown }): Promise<SuccessResult> => {
-      const ids = scope === 'chat' ? (['id'] as const) : scope === 'thread' ? (['chatId', 'threadId'] as const) : (['chatId', 'threadId', 'eventId'] as const)
-      check(requireStrings(params, ...ids))
-      checkProperties(params.properties, deletion)
-      return ok(action, {
-        ...(scope === 'chat'
-          ? { id: params.id }
-          : { chat_id: params.chatId, thread_id: params.threadId, ...(scope === 'event' && { event_id: params.eventId }) }),
-        properties: params.properties,
-      })
-    }
+  /** The six property methods: their ids must be strings, their properties of the right shape. */
+  const checkScoped = (params: object, ids: ReadonlyArray<'id' | 'chatId' | 'threadId' | 'eventId'>, properties: unknown, deletion: boolean): void => {
+    check(requireStrings(params, ...ids))
+    checkProperties(properties, deletion)
+  }
 
   const methods: CustomerMethods = {
-    updateChatProperties: propertyMethod('update_chat_properties', 'chat', false),
-    deleteChatProperties: propertyMethod('delete_chat_properties', 'chat', true),
-    updateThreadProperties: propertyMethod('update_thread_properties', 'thread', false),
-    deleteThreadProperties: propertyMethod('delete_thread_properties', 'thread', true),
-    updateEventProperties: propertyMethod('update_event_properties', 'event', false),
-    deleteEventProperties: propertyMethod('delete_event_properties', 'event', true),
+    updateChatProperties: async (p) => {
+      checkScoped(p, ['id'], p?.properties, false)
+      return ok('update_chat_properties', { id: p.id, properties: p.properties })
+    },
+    deleteChatProperties: async (p) => {
+      checkScoped(p, ['id'], p?.properties, true)
+      return ok('delete_chat_properties', { id: p.id, properties: p.properties })
+    },
+    updateThreadProperties: async (p) => {
+      checkScoped(p, ['chatId', 'threadId'], p?.properties, false)
+      return ok('update_thread_properties', { chat_id: p.chatId, thread_id: p.threadId, properties: p.properties })
+    },
+    deleteThreadProperties: async (p) => {
+      checkScoped(p, ['chatId', 'threadId'], p?.properties, true)
+      return ok('delete_thread_properties', { chat_id: p.chatId, thread_id: p.threadId, properties: p.properties })
+    },
+    updateEventProperties: async (p) => {
+      checkScoped(p, ['chatId', 'threadId', 'eventId'], p?.properties, false)
+      return ok('update_event_properties', { chat_id: p.chatId, thread_id: p.threadId, event_id: p.eventId, properties: p.properties })
+    },
+    deleteEventProperties: async (p) => {
+      checkScoped(p, ['chatId', 'threadId', 'eventId'], p?.properties, true)
+      return ok('delete_event_properties', { chat_id: p.chatId, thread_id: p.threadId, event_id: p.eventId, properties: p.properties })
+    },
     acceptGreeting: async (params) => {
       check(requireStrings(params, 'uniqueId'))
       if (typeof params.greetingId !== 'number') throw new ChatError('VALIDATION', '`greetingId` must be a number')
@@ -196,7 +202,7 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     getChat: async (params) => {
       check(requireStrings(params, 'chatId'))
       const result = await send('get_chat', { chat_id: params.chatId, ...(params.threadId !== undefined && { thread_id: params.threadId }) })
-      const chat = withUsers(parseChat(result.payload as WireChat))
+      const chat = withUsers(parseChat(result.payload))
       store.dispatch({ type: 'chat/fetched', chat })
       return chat
     },
@@ -204,21 +210,21 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       check(requireStrings(params, 'chatId'))
       return createChatHistory((page) => methods.listThreads({ chatId: params.chatId, ...page }))
     },
-    getCustomer: async () => parseCustomer((await send('get_customer')).payload as WireCustomer),
+    getCustomer: async () => parseCustomer((await send('get_customer', {})).payload),
     getForm: async (params) => {
       if (typeof params?.groupId !== 'number') throw new ChatError('VALIDATION', '`groupId` must be a number')
       if (!['prechat', 'postchat', 'ticket'].includes(params.type)) throw new ChatError('VALIDATION', "`type` must be 'prechat', 'postchat' or 'ticket'")
-      return parseForm((await send('get_form', { group_id: params.groupId, type: params.type })).payload as Parameters<typeof parseForm>[0])
+      return parseForm((await send('get_form', { group_id: params.groupId, type: params.type })).payload)
     },
     getUrlInfo: async (params) => {
       check(requireStrings(params, 'url'))
-      return parseUrlInfo((await send('get_url_info', { url: params.url })).payload as Parameters<typeof parseUrlInfo>[0])
+      return parseUrlInfo((await send('get_url_info', { url: params.url })).payload)
     },
     listChats: async (params = {}) => {
       if (params.limit !== undefined && (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > LIMITS.listChatsMaxLimit))
         throw new ChatError('VALIDATION', `\`limit\` must be an integer from 1 to ${LIMITS.listChatsMaxLimit}`)
       const result = await send('list_chats', params.pageId !== undefined ? { page_id: params.pageId } : { limit: params.limit ?? LIMITS.listChatsDefaultLimit })
-      const parsed = withUsers(parseListChats(result.payload as WireListChatsResponse))
+      const parsed = withUsers(parseListChats(result.payload))
       store.dispatch({ type: 'chats/listed', result: parsed })
       return parsed
     },
@@ -226,7 +232,7 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       const ids = params.groupIds
       if (ids !== undefined && (!Array.isArray(ids) || !ids.every(Number.isInteger))) throw new ChatError('VALIDATION', '`groupIds` must be an array of integers')
       const result = await send('list_group_statuses', ids && ids.length > 0 ? { group_ids: ids } : { all: true })
-      return ((result.payload as { groups_status?: Record<string, GroupStatus> }).groups_status ?? {}) as Record<string, GroupStatus>
+      return { ...result.payload.groups_status }
     },
     listThreads: async (params) => {
       check(requireStrings(params, 'chatId'))
@@ -241,7 +247,7 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
               ...(params.limit !== undefined && { limit: params.limit }),
               ...(params.minEventsCount !== undefined && { min_events_count: params.minEventsCount }),
             }
-      const parsed = parseListThreads((await send('list_threads', payload)).payload as WireListThreadsResponse, params.chatId)
+      const parsed = parseListThreads((await send('list_threads', payload)).payload, params.chatId)
       store.dispatch({ type: 'threads/fetched', chatId: params.chatId, threads: parsed.threads })
       return parsed
     },
@@ -262,11 +268,11 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       })
     },
     requestWelcomeMessage: async (params = {}) =>
-      parseWelcomeMessage((await send('request_welcome_message', params.id !== undefined ? { id: params.id } : {})).payload as Parameters<typeof parseWelcomeMessage>[0]),
+      parseWelcomeMessage((await send('request_welcome_message', params.id !== undefined ? { id: params.id } : {})).payload),
     resumeChat: async (params) => {
       check(requireStrings(params?.chat, 'id'))
       for (const event of params.chat.thread?.events ?? []) check(validateOutgoingEvent(event))
-      return chatFrom(await send('resume_chat', buildStartChatPayload(params)), () => params.chat.id)
+      return chatFrom(await send('resume_chat', buildStartChatPayload(params)), params.chat.id)
     },
     sendEvent: async (params) => {
       check(requireStrings(params, 'chatId'))
@@ -300,7 +306,7 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
     startChat: async (params = {}) => {
       for (const event of params.chat?.thread?.events ?? []) check(validateOutgoingEvent(event))
       const result = await send('start_chat', buildStartChatPayload(params))
-      return chatFrom(result, () => (result.payload as { chat_id: string }).chat_id)
+      return chatFrom(result, result.via === 'push' ? result.payload.chat.id : result.payload.chat_id)
     },
     updateCustomer: async (params) => {
       if (!isObject(params)) throw new ChatError('VALIDATION', 'parameters must be an object')
@@ -323,8 +329,12 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       if (!ctx.isConnected() || typeof url !== 'string') return
       void send('update_customer_page', { url, ...(title !== undefined && { title }) }).catch(() => {})
     },
-    uploadFile: (params) =>
-      uploadFile(
+    uploadFile: (params) => {
+      // the upload shows in the state (`pendingUploads`) until it is done; a failed one stays, marked
+      const id = `upload:${ctx.newCustomId()}`
+      const name = params?.name ?? (isObject(params?.file) && typeof params.file.name === 'string' ? params.file.name : 'file')
+      store.dispatch({ type: 'upload/progress', id, name, progress: 0 })
+      const handle = uploadFile(
         ctx.env,
         {
           endpoints: ctx.endpoints(),
@@ -334,9 +344,24 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
             return `${token.tokenType} ${token.accessToken}`
           },
         },
-        params,
-      ),
-    request: async (action, payload = {}) => (await send(action, payload)).payload,
+        {
+          ...params,
+          onProgress: (progress) => {
+            store.dispatch({ type: 'upload/progress', id, name, progress })
+            params?.onProgress?.(progress)
+          },
+        },
+      )
+      handle.promise.then(
+        () => store.dispatch({ type: 'upload/finished', id }),
+        (error: unknown) =>
+          store.dispatch(
+            error instanceof ChatError && error.code !== 'UPLOAD_CANCELED' ? { type: 'upload/finished', id, error: error.code } : { type: 'upload/finished', id },
+          ),
+      )
+      return handle
+    },
+    request: async (action, payload) => (await send(action, payload)).payload,
   }
   return methods
 }
@@ -353,13 +378,12 @@ export const transmitEvent = async (
     ...(entry.attachToLastThread && { attach_to_last_thread: true }),
   })
   if (result.via === 'push') {
-    const push = result.payload as WireIncomingEventPush
-    const event = parseEvent(push.event, push.thread_id)
+    const event = parseEvent(result.payload.event, result.payload.thread_id)
     if (!event) throw new ChatError('INTERNAL', 'The server answered with an event of an unknown type')
     return event
   }
   // a server that does not tag the push: read the stored event back
-  const eventId = (result.payload as { event_id: string }).event_id
+  const eventId = result.payload.event_id
   const chat = await getChat({ chatId: entry.chatId })
   const event = chat.thread?.events.find((e) => e.id === eventId)
   if (!event) throw new ChatError('INTERNAL', 'The sent event could not be read back')

@@ -1,23 +1,22 @@
 import {
   type Chat,
   type ChatEvent,
+  type CustomerActionMap,
   type CustomerEvent,
   type Thread,
-  type WireChat,
-  type WireListThreadsResponse,
   parseChat,
   parseListThreads,
   userDataEvents,
 } from '@rapport/protocol'
-import type { ChatState } from './state/chatReducer'
+import { type ChatState, getEvent } from './state/chatReducer'
 import type { ChatStore } from './state/chatStore'
-import type { RtmResult } from './transport/rtmClient'
+import type { ResultOf } from './transport/rtmClient'
+import { ChatError } from './chatError'
 
 export interface RecoveryContext {
+  /** Recovery publishes what was missed here; the store emits each event once (a repeat is dropped at commit). */
   store: ChatStore
-  send(action: string, payload?: object): Promise<RtmResult>
-  /** Emits events to listeners and folds them into the state. */
-  emit(events: CustomerEvent[]): void
+  send<A extends keyof CustomerActionMap>(action: A, payload: CustomerActionMap[A]['request']): Promise<ResultOf<CustomerActionMap, A>>
   /** Chat ids the login response listed. */
   loginChats: readonly string[]
   /** Pages of older threads read at most, per chat, to close a gap. */
@@ -40,7 +39,7 @@ const missedThreads = async (ctx: RecoveryContext, chat: Chat, knownLast: string
   let pageId: string | null = null
   for (let page = 0; page < (ctx.maxPages ?? 10); page++) {
     const result = await ctx.send('list_threads', pageId ? { chat_id: chat.id, page_id: pageId } : { chat_id: chat.id, limit: 25 })
-    const parsed = parseListThreads(result.payload as WireListThreadsResponse, chat.id)
+    const parsed = parseListThreads(result.payload, chat.id)
     for (const thread of parsed.threads) {
       if (thread.id === latest.id) continue
       threads.push(thread)
@@ -56,15 +55,15 @@ const missedThreads = async (ctx: RecoveryContext, chat: Chat, knownLast: string
 const unseen = (state: ChatState, threads: Thread[]): ChatEvent[] =>
   threads
     .flatMap((t) => t.events)
-    .filter((e) => state.events[e.id]?.status !== 'sent')
+    .filter((e) => getEvent(state, e.id)?.status !== 'sent')
     .sort(byCreation)
 
 /**
  * After a reconnect: refetch every chat the client holds (and those the login lists),
  * emit what happened while it was away — each missed event once, a thread that started,
  * a chat that was closed — and replace derived values (seen markers, users, properties)
- * with the server's. Live pushes keep flowing meanwhile; every emission checks the state
- * first, so nothing is emitted twice whichever comes first.
+ * with the server's. Live pushes keep flowing meanwhile; the store emits an event only if
+ * its commit finds it new, so nothing is emitted twice whichever comes first.
  */
 export const recoverChats = async (ctx: RecoveryContext): Promise<void> => {
   const before = ctx.store.getSnapshot()
@@ -75,9 +74,9 @@ export const recoverChats = async (ctx: RecoveryContext): Promise<void> => {
     if (!known || known.threadIds.length === 0) continue
     let chat: Chat
     try {
-      chat = parseChat((await ctx.send('get_chat', { chat_id: chatId })).payload as WireChat)
+      chat = parseChat((await ctx.send('get_chat', { chat_id: chatId })).payload)
     } catch (error) {
-      if ((error as { code?: string }).code === 'NOT_FOUND') continue
+      if (error instanceof ChatError && error.code === 'NOT_FOUND') continue
       throw error
     }
     const knownLast = known.threadIds[known.threadIds.length - 1]
@@ -92,7 +91,7 @@ export const recoverChats = async (ctx: RecoveryContext): Promise<void> => {
     const older = startedWhileAway ? threads.filter((t) => t.id !== latest.id) : threads
     for (const event of unseen(now, older)) events.push({ type: 'incoming_event', payload: { chatId, event } })
     if (latest && !latest.active && now.chats[chatId]?.active) events.push({ type: 'chat_deactivated', payload: { chatId } })
-    ctx.emit(events)
+    ctx.store.publish(events)
     // the server's view of the chat replaces what the client derived
     ctx.store.dispatch([{ type: 'threads/fetched', chatId, threads }, { type: 'chat/fetched', chat }])
   }

@@ -2,7 +2,8 @@ import type { ChatEvent, CustomerEvent } from '@rapport/protocol'
 import { sdkEventArb } from '@rapport/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type ChatAction, chatReducer, initialChatState } from '../state/chatReducer'
+import { type ChatAction, type ChatState, chatReducer, getEvent, initialChatState } from '../state/chatReducer'
+import { orderToArray, tableValues } from '../state/collections'
 import { createChatStore } from '../state/chatStore'
 
 /** Incoming events of one chat, spread over a few threads, with unique ids. */
@@ -39,11 +40,12 @@ describe('chatReducer', () => {
         const a = chatReducer(initialChatState, inOrder)
         const b = chatReducer(initialChatState, shuffled)
         for (const thread of Object.values(b.threads)) {
-          const times = thread.eventIds.map((id) => b.events[id]?.createdAt ?? '')
+          const ids = orderToArray(thread.eventIds)
+          const times = ids.map((id) => getEvent(b, id)?.createdAt ?? '')
           expect([...times].sort()).toEqual(times)
-          expect(new Set(thread.eventIds).size).toBe(thread.eventIds.length)
+          expect(new Set(ids).size).toBe(ids.length)
         }
-        expect(Object.keys(b.events).sort()).toEqual(Object.keys(a.events).sort())
+        expect(eventIds(b)).toEqual(eventIds(a))
         expect(Object.values(b.chats).flatMap((c) => c.threadIds).sort()).toEqual(Object.values(a.chats).flatMap((c) => c.threadIds).sort())
       }),
     )
@@ -58,6 +60,9 @@ describe('chatReducer', () => {
   })
 })
 
+/** The ids of every event held, sorted. */
+const eventIds = (state: ChatState): string[] => [...tableValues(state.events)].map((e) => e.id).sort()
+
 describe('chat store', () => {
   it('folds a burst of actions in one commit and notifies listeners once, never synchronously', async () => {
     const store = createChatStore()
@@ -67,13 +72,18 @@ describe('chat store', () => {
       type: 'incoming_event',
       payload: { chatId: 'C', event: { id: `E${i}`, type: 'message', text: `${i}`, authorId: 'a', createdAt: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000000Z`, threadId: 'T', properties: {} } },
     }))
-    for (const action of actions) store.dispatch(action)
+    const before = store.getSnapshot()
+    for (const action of actions) {
+      store.dispatch(action)
+      // reading between writes is pure: it neither commits nor changes the snapshot
+      expect(store.getSnapshot()).toBe(before)
+    }
     expect(notified).toBe(0)
-    const snapshot = store.getSnapshot()
-    expect(Object.keys(snapshot.events)).toHaveLength(100)
-    expect(store.getSnapshot()).toBe(snapshot)
     await new Promise<void>((resolve) => setTimeout(resolve, 0))
     expect(notified).toBe(1)
+    const snapshot = store.getSnapshot()
+    expect(eventIds(snapshot)).toHaveLength(100)
+    expect(store.getSnapshot()).toBe(snapshot)
   })
 
   it('unsubscribe is idempotent and dispose removes every listener', async () => {
@@ -87,6 +97,7 @@ describe('chat store', () => {
     store.dispatch({ type: 'customer_id', payload: 'x' })
     await new Promise<void>((resolve) => setTimeout(resolve, 0))
     expect(notified).toBe(0)
-    expect(store.getSnapshot().customerId).toBe('x')
+    // a disposed store takes no more writes
+    expect(store.getSnapshot().customerId).toBe(null)
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nextEvent } from '../customerClient'
+import { orderToArray } from '../state/collections'
 import { completeLogin, flush, setup } from './helpers'
 
 describe('customer client over a fake socket', () => {
@@ -15,7 +16,7 @@ describe('customer client over a fake socket', () => {
     expect(await customerId).toBe('customer-1')
     expect((await connected).customer.id).toBe('customer-1')
     expect(client.status).toBe('connected')
-    expect(client.getState().connection.status).toBe('connected')
+    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null })
     client.destroy()
   })
 
@@ -45,7 +46,8 @@ describe('customer client over a fake socket', () => {
     const event = await sending
     expect(event).toMatchObject({ id: 'E1', type: 'message', text: 'hi', threadId: 'T1', authorId: 'customer-1' })
     expect(seen).toEqual([])
-    expect(client.getState().threads.T1?.eventIds).toEqual(['E1'])
+    await flush()
+    expect(orderToArray(client.state.getSnapshot().threads.T1?.eventIds ?? [])).toEqual(['E1'])
     client.destroy()
   })
 
@@ -88,7 +90,7 @@ describe('identity switch', () => {
     socket.receive({ action: 'customer_side_storage_updated', type: 'push', payload: { customer_side_storage: { k: 'v' } } })
     socket.receive({ action: 'incoming_chat', type: 'push', payload: { chat: { id: 'C1', users: [], thread: { id: 'T1', active: true, user_ids: [], events: [], created_at: '2026-01-01T00:00:00.000000Z' } } } })
     await flush()
-    expect(client.getState().chats.C1).toBeDefined()
+    expect(client.state.getSnapshot().chats.C1).toBeDefined()
     expect(env.storage.getItem('side_storage_org')).toBe('{"k":"v"}')
 
     const events: string[] = []
@@ -100,8 +102,8 @@ describe('identity switch', () => {
     env.clock.advance(1_000)
     await completeLogin(env, 'customer-2')
     expect(events).toEqual(['changed customer-1→customer-2', 'id customer-2'])
-    expect(client.getState().chats.C1).toBeUndefined()
-    expect(client.getState().customerId).toBe('customer-2')
+    expect(client.state.getSnapshot().chats.C1).toBeUndefined()
+    expect(client.state.getSnapshot().customerId).toBe('customer-2')
     expect(env.storage.getItem('side_storage_org')).toBeNull()
     expect(env.socket.lastSent('login')?.payload?.customer_side_storage).toEqual({})
     client.destroy()

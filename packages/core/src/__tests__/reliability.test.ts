@@ -5,6 +5,8 @@
 import { FakeEnv, type FakeSocket } from '@rapport/testing'
 import { describe, expect, it } from 'vitest'
 import type { CustomerClientConfig } from '../customerClient'
+import { orderToArray } from '../state/collections'
+import { getEvent } from '../state/chatReducer'
 import { FakeChatServer } from './fakeChatServer'
 import { flush, setup } from './helpers'
 
@@ -29,8 +31,11 @@ const outage = async (env: FakeEnv, during?: () => void | Promise<void>) => {
 const texts = (events: Array<{ type: string; text?: string }>) => events.map((e) => (e.type === 'message' ? e.text : e.type))
 
 const threadTexts = (client: Awaited<ReturnType<typeof start>>['client'], threadId: string) => {
-  const state = client.getState()
-  return (state.threads[threadId]?.eventIds ?? []).map((id) => (state.events[id] as { text?: string } | undefined)?.text)
+  const state = client.state.getSnapshot()
+  return orderToArray(state.threads[threadId]?.eventIds ?? []).map((id) => {
+    const event = getEvent(state, id)
+    return event?.type === 'message' ? event.text : undefined
+  })
 }
 
 describe('field-known failures of chat clients', () => {
@@ -68,7 +73,7 @@ describe('field-known failures of chat clients', () => {
     })
     expect(seen).toEqual(['tail of first thread', 'second thread'])
     expect(chats).toEqual([server.latest('C1').id])
-    expect(client.getState().chats.C1?.threadIds).toHaveLength(3)
+    expect(client.state.getSnapshot().chats.C1?.threadIds).toHaveLength(3)
     client.destroy()
   })
 
@@ -273,7 +278,7 @@ describe('field-known failures of chat clients', () => {
       chat.users = [{ id: server.customerId, type: 'customer', present: true, events_seen_up_to: seenUpTo } as never]
       server.wireChat = () => chat
     })
-    expect(client.getState().chats.C1?.eventsSeenUpTo[server.customerId]).toBe(seenUpTo)
+    expect(client.state.getSnapshot().chats.C1?.eventsSeenUpTo[server.customerId]).toBe(seenUpTo)
     client.destroy()
   })
 
@@ -289,16 +294,16 @@ describe('field-known failures of chat clients', () => {
     await flush()
     const offline = ['m2', 'm3', 'm4'].map((text) => client.sendEvent({ chatId: 'C1', event: { type: 'message', text } }))
     await flush()
-    const pending = client.getState().chats.C1?.pendingEventIds ?? []
+    const pending = client.state.getSnapshot().chats.C1?.pendingEventIds ?? []
     expect(pending.length).toBeGreaterThanOrEqual(3)
-    expect(pending.every((id) => client.getState().events[id]?.status === 'pending')).toBe(true)
+    expect(pending.every((id) => getEvent(client.state.getSnapshot(), id)?.status === 'pending')).toBe(true)
     env.clock.advance(1_000)
     await flush(30)
     const sent = await Promise.all([inFlight, ...offline])
     expect(texts(sent)).toEqual(['m1', 'm2', 'm3', 'm4'])
     expect(texts(server.latest('C1').events)).toEqual(['m1', 'm2', 'm3', 'm4'])
     expect(threadTexts(client, server.latest('C1').id)).toEqual(['m1', 'm2', 'm3', 'm4'])
-    expect(client.getState().chats.C1?.pendingEventIds).toEqual([])
+    expect(client.state.getSnapshot().chats.C1?.pendingEventIds).toEqual([])
     client.destroy()
   })
 
@@ -309,8 +314,8 @@ describe('field-known failures of chat clients', () => {
     const next = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'next' } })
     await expect(refused).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(next).resolves.toMatchObject({ text: 'next' })
-    const failed = client.getState().chats.NOPE?.pendingEventIds ?? []
-    expect(failed.map((id) => client.getState().events[id])).toEqual([expect.objectContaining({ status: 'failed', error: 'NOT_FOUND', text: 'lost?' })])
+    const failed = client.state.getSnapshot().chats.NOPE?.pendingEventIds ?? []
+    expect(failed.map((id) => getEvent(client.state.getSnapshot(), id))).toEqual([expect.objectContaining({ status: 'failed', error: 'NOT_FOUND', text: 'lost?' })])
     client.destroy()
   })
 

@@ -8,8 +8,36 @@ import {
 import { assign, emit, enqueueActions, fromCallback, fromPromise, not, sendTo, setup } from 'xstate'
 import { ChatError } from '../chatError'
 import type { ConnectionPolicy } from '../defaults'
-import type { HeartbeatCommand, HeartbeatEvent, HeartbeatInput } from './heartbeat'
+import { type HeartbeatCommand, type HeartbeatDeps, type HeartbeatEvent, type HeartbeatInput, runHeartbeat } from './heartbeat'
 import { nextDelay, spacedDelay } from './retryPolicy'
+
+/**
+ * What the machine does through the session it runs in: fetch a token, open a socket,
+ * log in, keep the link alive. Given in the input, so that one machine definition
+ * serves every client (nothing is rebuilt per client with `.provide()`); the login's
+ * result stays with the session, never in the machine.
+ */
+export interface SessionPorts {
+  getToken(fresh: boolean): Promise<TokenOutput>
+  /** Opens a socket, reporting open/close; returns what closes it. */
+  openSocket(region: string | undefined, report: (event: SocketEvent) => void): () => void
+  login(token: string): Promise<void>
+  heartbeat: HeartbeatDeps
+}
+
+/** A socket that did not open, or a login not answered, in time. */
+const CONNECT_TIMEOUT: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: false }
+/** Unstable past the grace period: the socket is replaced, and the app is told. */
+const UNSTABLE_END: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: true }
+
+const missingPorts = (): never => {
+  throw new Error('the connection machine needs `ports` in its input')
+}
+
+/** The app-facing statuses, each a tag of the machine's states (the one source of status). */
+export const CONNECTION_STATUSES = ['idle', 'connecting', 'connected', 'reconnecting', 'paused', 'destroyed'] as const
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number]
+export type ConnectionTag = ConnectionStatus | 'canSend'
 
 export interface ConnectionInput {
   policy: ConnectionPolicy
@@ -20,6 +48,8 @@ export interface ConnectionInput {
   customerId?: string
   /** The reason table to read; the customer one (`policyForReason`) by default. */
   reasonPolicy?: (reason: string) => ReasonPolicy
+  /** The session's I/O; tests may replace the actors with `.provide()` instead. */
+  ports?: SessionPorts
 }
 
 export interface TokenOutput {
@@ -47,7 +77,7 @@ export type ConnectionEvent =
 
 /** What the machine tells the outside world (actor.on(type, …)). */
 export type ConnectionEmitted =
-  | { type: 'connected'; login: unknown }
+  | { type: 'connected' }
   | { type: 'disconnected'; reason: string; data?: Record<string, unknown> }
   | { type: 'connection_unstable' }
   | { type: 'connection_recovered' }
@@ -55,6 +85,7 @@ export type ConnectionEmitted =
   | { type: 'identity_changed'; previousId: string; newId: string }
 
 export interface ConnectionContext {
+  ports: SessionPorts | undefined
   policy: ConnectionPolicy
   reasonPolicy: (reason: string) => ReasonPolicy
   env: ConnectionInput['env']
@@ -80,39 +111,42 @@ export interface ConnectionContext {
   token?: string
 }
 
-type EndInfo = { reason: string; data?: Record<string, unknown>; action: ReasonAction; emit: boolean; slow?: boolean }
+/** How a session ended and what the reason table asks for next. */
+export interface EndInfo {
+  reason: string
+  data?: Record<string, unknown>
+  action: ReasonAction
+  emit: boolean
+  slow?: boolean
+  /** The login refused the token (a fresh one is tried once). */
+  loginRefused?: boolean
+}
 
 const errorOf = (error: unknown): ChatError =>
   error instanceof ChatError ? error : new ChatError('CONNECTION_LOST', error instanceof Error ? error.message : String(error))
 
-/** Reads the reason policy table for what ended the session. */
-const endFor = (event: ConnectionEvent | { type: string; error?: unknown }, context: ConnectionContext): EndInfo => {
-  switch (event.type) {
-    case 'server.disconnected': {
-      const e = event as Extract<ConnectionEvent, { type: 'server.disconnected' }>
-      const policy = context.reasonPolicy(e.reason)
-      return { reason: e.reason, ...(e.data && { data: e.data }), action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow' }
-    }
-    case 'xstate.error.actor.token': {
-      const error = errorOf((event as { error?: unknown }).error)
-      if (error.code === 'SSO_IDENTITY_EXCEPTION' || error.code === 'SSO_OAUTH_EXCEPTION') {
-        const policy = policyForTokenError(error.message)
-        return { reason: policy.reason, action: policy.action, emit: policy.emit }
-      }
-      return { reason: 'connection_lost', action: 'reconnect', emit: false }
-    }
-    case 'xstate.error.actor.login': {
-      const error = errorOf((event as { error?: unknown }).error)
-      const policy = policyForLoginError(error.reason as Parameters<typeof policyForLoginError>[0])
-      if (policy.action === 'refreshToken' && context.authRetried) {
-        // a fresh token was refused too: stop instead of looping; connect() tries again
-        return { reason: 'authentication', action: 'pause', emit: true }
-      }
-      return { reason: policy.reason, action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow' }
-    }
-    default:
-      return { reason: 'connection_lost', action: 'reconnect', emit: context.linked }
+/** The server ended the session with a documented reason. */
+const endForReason = (reasonPolicy: (reason: string) => ReasonPolicy, reason: string, data?: Record<string, unknown>): EndInfo => {
+  const policy = reasonPolicy(reason)
+  return { reason, ...(data && { data }), action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow' }
+}
+
+/** The token could not be had: identity errors read the token-error table, the rest is a lost connection. */
+const endForTokenError = (cause: unknown): EndInfo => {
+  const error = errorOf(cause)
+  if (error.code === 'SSO_IDENTITY_EXCEPTION' || error.code === 'SSO_OAUTH_EXCEPTION') {
+    const policy = policyForTokenError(error.message)
+    return { reason: policy.reason, action: policy.action, emit: policy.emit }
   }
+  return { reason: 'connection_lost', action: 'reconnect', emit: false }
+}
+
+/** The login was refused: the login-error table, and no second fresh token after a refused one. */
+const endForLoginError = (cause: unknown, authRetried: boolean): EndInfo => {
+  const policy = policyForLoginError(errorOf(cause).reason)
+  // a fresh token was refused too: stop instead of looping; connect() tries again
+  if (policy.action === 'refreshToken' && authRetried) return { reason: 'authentication', action: 'pause', emit: true }
+  return { reason: policy.reason, action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow', loginRefused: true }
 }
 
 export const connectionMachine = setup({
@@ -121,26 +155,23 @@ export const connectionMachine = setup({
     context: ConnectionContext
     events: ConnectionEvent
     emitted: ConnectionEmitted
+    tags: ConnectionTag
   },
   actors: {
-    token: fromPromise<TokenOutput, { fresh: boolean }>(async () => {
-      throw new Error('the token actor must be provided')
-    }),
-    socket: fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(() => {
-      throw new Error('the socket actor must be provided')
-    }),
-    login: fromPromise<unknown, { token: string }>(async () => {
-      throw new Error('the login actor must be provided')
-    }),
-    heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(() => {
-      throw new Error('the heartbeat actor must be provided')
-    }),
+    token: fromPromise<TokenOutput, { fresh: boolean; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).getToken(input.fresh)),
+    socket: fromCallback<{ type: 'noop' }, { region?: string; ports?: SessionPorts }, SocketEvent>(({ input, sendBack }) =>
+      (input.ports ?? missingPorts()).openSocket(input.region, sendBack),
+    ),
+    login: fromPromise<void, { token: string; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).login(input.token)),
+    heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput & { ports?: SessionPorts }, HeartbeatEvent>(({ input, sendBack, receive }) =>
+      runHeartbeat((input.ports ?? missingPorts()).heartbeat, input, sendBack, receive),
+    ),
   },
   guards: {
     canRetry: ({ context }) => context.attempt < context.policy.retry.maxAttempts,
     isAutoConnect: ({ context }) => context.autoConnect,
     isHidden: ({ context }) => context.hidden,
-    endActionIs: ({ context }, params: { action: ReasonAction }) => context.endAction === params.action,
+    isEndAction: ({ context }, params: { action: ReasonAction }) => context.endAction === params.action,
   },
   delays: {
     connectTimeout: ({ context }) => context.policy.connectTimeoutMs,
@@ -157,43 +188,32 @@ export const connectionMachine = setup({
     markAttempt: assign({ lastAttemptAt: ({ context }) => context.env.now() }),
     resetAttempts: assign({ attempt: 0, slowBackoff: false, authRetried: false, freshToken: false }),
     markLinked: assign({ linked: true }),
-    recordEnd: assign(({ context, event }) => {
-      const end = endFor(event, context)
-      return {
-        reason: end.reason,
-        reasonData: end.data,
-        endAction: end.action,
-        emitEnd: end.emit,
-        slowBackoff: end.slow ?? false,
-        freshToken: context.freshToken || end.action === 'refreshToken',
-        authRetried: context.authRetried || (end.action === 'refreshToken' && (event.type as string) === 'xstate.error.actor.login'),
-        region: end.action === 'reconnectToRegion' && typeof end.data?.region === 'string' ? end.data.region : context.region,
-      }
-    }),
-    recordUnstableEnd: assign({ reason: 'connection_lost', reasonData: undefined, endAction: 'reconnect', emitEnd: true }),
-    recordConnectTimeout: assign({ reason: 'connection_lost', reasonData: undefined, endAction: 'reconnect', emitEnd: false }),
+    recordEnd: assign(({ context }, end: EndInfo) => ({
+      reason: end.reason,
+      reasonData: end.data,
+      endAction: end.action,
+      emitEnd: end.emit,
+      slowBackoff: end.slow ?? false,
+      freshToken: context.freshToken || end.action === 'refreshToken',
+      authRetried: context.authRetried || (end.action === 'refreshToken' && end.loginRefused === true),
+      region: end.action === 'reconnectToRegion' && typeof end.data?.region === 'string' ? end.data.region : context.region,
+    })),
     clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false, attempt: 0 }),
     unlink: assign({ linked: false }),
-    storeToken: assign(({ event }) => {
-      const output = (event as unknown as { output: TokenOutput }).output
-      return { token: output.token, freshToken: false }
-    }),
+    storeToken: assign((_, output: TokenOutput) => ({ token: output.token, freshToken: false })),
     // `customer_id` the first time the identity is known; `identity_changed` when the
     // token belongs to someone else (the client then emits `customer_id` for the new one)
-    announceIdentity: enqueueActions(({ context, event, enqueue }) => {
-      const id = (event as unknown as { output: TokenOutput }).output.customerId
+    announceIdentity: enqueueActions(({ context, enqueue }, output: TokenOutput) => {
+      const id = output.customerId
       if (!id) return
       if (context.customerId && id !== context.customerId) {
         enqueue.emit({ type: 'identity_changed' as const, previousId: context.customerId, newId: id })
       } else if (!context.idAnnounced) {
         enqueue.emit({ type: 'customer_id' as const, id })
       }
-      enqueue.assign({ idAnnounced: true })
+      enqueue.assign({ idAnnounced: true, customerId: id })
     }),
-    storeIdentity: assign({
-      customerId: ({ context, event }) => (event as unknown as { output: TokenOutput }).output.customerId ?? context.customerId,
-    }),
-    emitConnected: emit(({ event }) => ({ type: 'connected' as const, login: (event as unknown as { output: unknown }).output })),
+    emitConnected: emit({ type: 'connected' as const }),
     // a `guard` on an action object is ignored by XState v5: the condition lives in the action
     emitDisconnected: enqueueActions(({ context, enqueue }) => {
       if (!context.emitEnd) return
@@ -213,6 +233,7 @@ export const connectionMachine = setup({
 }).createMachine({
   id: 'connection',
   context: ({ input }) => ({
+    ports: input.ports,
     policy: input.policy,
     reasonPolicy: input.reasonPolicy ?? policyForReason,
     env: input.env,
@@ -240,52 +261,66 @@ export const connectionMachine = setup({
   },
   states: {
     boot: {
+      tags: ['idle'],
       always: [{ guard: 'isAutoConnect', target: 'connecting' }, { target: 'idle' }],
     },
     idle: {
+      tags: ['idle'],
       on: { connect: { target: 'connecting', actions: 'clearEnd' } },
     },
     connecting: {
+      tags: ['connecting'],
       entry: 'markAttempt',
       invoke: {
         id: 'token',
         src: 'token',
-        input: ({ context }) => ({ fresh: context.freshToken }),
+        input: ({ context }) => ({ fresh: context.freshToken, ports: context.ports }),
         onDone: {
           target: 'session',
-          actions: ['storeToken', 'announceIdentity', 'storeIdentity'],
+          actions: [
+            { type: 'storeToken', params: ({ event }) => event.output },
+            { type: 'announceIdentity', params: ({ event }) => event.output },
+          ],
         },
-        onError: { target: 'ending', actions: 'recordEnd' },
+        onError: { target: 'ending', actions: { type: 'recordEnd', params: ({ event }) => endForTokenError(event.error) } },
       },
     },
     session: {
-      invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }) }) },
+      invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
       on: {
-        'socket.closed': { target: 'ending', actions: 'recordEnd' },
-        'server.disconnected': { target: 'ending', actions: 'recordEnd' },
+        'socket.closed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
+        'server.disconnected': {
+          target: 'ending',
+          actions: { type: 'recordEnd', params: ({ context, event }) => endForReason(context.reasonPolicy, event.reason, event.data) },
+        },
       },
       initial: 'opening',
       states: {
         opening: {
+          tags: ['connecting'],
           on: { 'socket.opened': 'loggingIn' },
-          after: { connectTimeout: { target: '#connection.ending', actions: 'recordConnectTimeout' } },
+          after: { connectTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
         },
         loggingIn: {
+          tags: ['connecting'],
           invoke: {
             id: 'login',
             src: 'login',
-            input: ({ context }) => ({ token: context.token ?? '' }),
+            input: ({ context }) => ({ token: context.token ?? '', ports: context.ports }),
             onDone: { target: 'connected', actions: ['resetAttempts', 'markLinked', 'emitConnected'] },
-            onError: { target: '#connection.ending', actions: 'recordEnd' },
+            onError: {
+              target: '#connection.ending',
+              actions: { type: 'recordEnd', params: ({ context, event }) => endForLoginError(event.error, context.authRetried) },
+            },
           },
-          after: { loginTimeout: { target: '#connection.ending', actions: 'recordConnectTimeout' } },
+          after: { loginTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
         },
         connected: {
-          tags: ['canSend'],
+          tags: ['connected', 'canSend'],
           invoke: {
             id: 'heartbeat',
             src: 'heartbeat',
-            input: ({ context }) => ({ pingIntervalMs: context.policy.pingIntervalMs, pongTimeoutMs: context.policy.pongTimeoutMs }),
+            input: ({ context }) => ({ pingIntervalMs: context.policy.pingIntervalMs, pongTimeoutMs: context.policy.pongTimeoutMs, ports: context.ports }),
           },
           initial: 'stable',
           states: {
@@ -308,7 +343,7 @@ export const connectionMachine = setup({
                 unstableGrace: [
                   // a hidden tab's timers are throttled: keep waiting for a frame instead of declaring it dead
                   { guard: 'isHidden', target: 'unstable', reenter: true },
-                  { target: '#connection.ending', actions: 'recordUnstableEnd' },
+                  { target: '#connection.ending', actions: { type: 'recordEnd', params: UNSTABLE_END } },
                 ],
               },
             },
@@ -317,14 +352,16 @@ export const connectionMachine = setup({
       },
     },
     ending: {
+      tags: ['reconnecting'],
       entry: 'emitDisconnected',
       always: [
-        { guard: { type: 'endActionIs', params: { action: 'destroy' } }, target: 'destroyed' },
-        { guard: { type: 'endActionIs', params: { action: 'pause' } }, target: 'paused', actions: 'unlink' },
+        { guard: { type: 'isEndAction', params: { action: 'destroy' } }, target: 'destroyed' },
+        { guard: { type: 'isEndAction', params: { action: 'pause' } }, target: 'paused', actions: 'unlink' },
         { target: 'reconnecting', actions: 'unlink' },
       ],
     },
     reconnecting: {
+      tags: ['reconnecting'],
       entry: 'countAttempt',
       always: { guard: not('canRetry'), target: 'paused' },
       after: { retryDelay: 'connecting' },
@@ -335,39 +372,24 @@ export const connectionMachine = setup({
       },
     },
     paused: {
+      tags: ['paused'],
       on: { connect: { target: 'connecting', actions: 'clearEnd' } },
     },
-    destroyed: { type: 'final' },
+    destroyed: { type: 'final', tags: ['destroyed'] },
   },
 })
 
 export type ConnectionMachine = typeof connectionMachine
 
-/** The app-facing status of a snapshot of the machine. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'destroyed'
-
-export const statusOf = (snapshot: { value: unknown }): ConnectionStatus => {
-  const value = snapshot.value
-  if (typeof value === 'object' && value !== null) {
-    const session = (value as { session?: unknown }).session
-    return typeof session === 'object' && session !== null && 'connected' in session ? 'connected' : 'connecting'
-  }
-  switch (value) {
-    case 'destroyed':
-    case 'paused':
-    case 'reconnecting':
-    case 'connecting':
-      return value
-    case 'ending':
-      return 'reconnecting'
-    default:
-      return 'idle'
-  }
+/** The app-facing status of a snapshot of the machine: the one status tag every state carries. */
+export const statusOf = (snapshot: { hasTag(tag: ConnectionTag): boolean }): ConnectionStatus => {
+  for (const status of CONNECTION_STATUSES) if (snapshot.hasTag(status)) return status
+  return 'idle'
 }
 
 /** Resolves once the actor's status is `status` (at once if it already is). */
 export const waitForStatus = (
-  actor: { getSnapshot(): { value: unknown }; subscribe(fn: (snapshot: { value: unknown }) => void): { unsubscribe(): void } },
+  actor: { getSnapshot(): { hasTag(tag: ConnectionTag): boolean }; subscribe(fn: (snapshot: { hasTag(tag: ConnectionTag): boolean }) => void): { unsubscribe(): void } },
   status: ConnectionStatus,
 ): Promise<void> =>
   new Promise<void>((resolve) => {

@@ -31,8 +31,12 @@ export type HeartbeatCommand = { type: 'probe' } | { type: 'suspect' }
  * `heartbeat.missed` and keeps probing; the first frame after that reports
  * `heartbeat.recovered`.
  */
-export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
-  fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => {
+export const runHeartbeat = (
+  deps: HeartbeatDeps,
+  input: HeartbeatInput,
+  sendBack: (event: HeartbeatEvent) => void,
+  receive: (listener: (command: HeartbeatCommand) => void) => void,
+): (() => void) => {
   const { clock, now } = deps
   const { pingIntervalMs, pongTimeoutMs } = input
   let lastFrameAt = now()
@@ -81,4 +85,8 @@ export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
     subscription.unsubscribe()
     if (timer !== undefined) clock.clearTimeout(timer)
   }
-})
+}
+
+/** The heartbeat as an actor of its own (tests; the machine runs `runHeartbeat` with the session's deps). */
+export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
+  fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => runHeartbeat(deps, input, sendBack, receive))

@@ -4,40 +4,43 @@ import type { Transport } from '../transport/transport'
 import type { SocketEvent } from './connectionMachine'
 
 /**
- * The socket as an actor: opens it on start, attaches it to the transport once open,
+ * The socket: opens it, attaches it to the transport once open,
  * reports open/close to the machine, and closes it when the machine leaves the state
  * that invoked it — so there is never more than one.
  */
+export const openSocket = (env: Pick<Env, 'createSocket'>, transport: Transport, url: string, sendBack: (event: SocketEvent) => void): (() => void) => {
+  const socket = env.createSocket(url)
+  let open = false
+  socket.onopen = () => {
+    open = true
+    transport.attach(socket)
+    sendBack({ type: 'socket.opened' })
+  }
+  socket.onmessage = (event) => {
+    if (open) transport.receive(typeof event.data === 'string' ? event.data : String(event.data))
+  }
+  socket.onclose = (event) => {
+    open = false
+    transport.detach(socket)
+    sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
+  }
+  socket.onerror = () => {
+    // a close event follows
+  }
+  return () => {
+    socket.onopen = socket.onmessage = socket.onclose = null
+    // closing a socket still in its handshake reports an error; it must have a listener
+    // (Node's `ws` throws an unhandled 'error' otherwise)
+    socket.onerror = () => {}
+    transport.detach(socket)
+    try {
+      socket.close(1000)
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** The socket as an actor of its own (tests; the machine calls `openSocket` through the session's ports). */
 export const createSocketLogic = (env: Pick<Env, 'createSocket'>, transport: Transport, urlFor: (region?: string) => string) =>
-  fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => {
-    const socket = env.createSocket(urlFor(input.region))
-    let open = false
-    socket.onopen = () => {
-      open = true
-      transport.attach(socket)
-      sendBack({ type: 'socket.opened' })
-    }
-    socket.onmessage = (event) => {
-      if (open) transport.receive(typeof event.data === 'string' ? event.data : String(event.data))
-    }
-    socket.onclose = (event) => {
-      open = false
-      transport.detach(socket)
-      sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
-    }
-    socket.onerror = () => {
-      // a close event follows
-    }
-    return () => {
-      socket.onopen = socket.onmessage = socket.onclose = null
-      // closing a socket still in its handshake reports an error; it must have a listener
-      // (Node's `ws` throws an unhandled 'error' otherwise)
-      socket.onerror = () => {}
-      transport.detach(socket)
-      try {
-        socket.close(1000)
-      } catch {
-        // already closed
-      }
-    }
-  })
+  fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => openSocket(env, transport, urlFor(input.region), sendBack))

@@ -16,8 +16,16 @@ import type {
   Queue,
   Thread,
 } from '@rapport/protocol'
-import { type Draft, produce } from 'immer'
-import type { ConnectionStatus } from '../connection/connectionMachine'
+import { type Draft, castDraft, produce } from 'immer'
+import {
+  type IdOrder,
+  type IdTable,
+  orderInsert,
+  orderRemove,
+  tableDelete,
+  tableGet,
+  tableSet,
+} from './collections'
 
 /** Local delivery status of an event: the customer's own outgoing ones may be pending or failed. */
 export type EventStatus = 'pending' | 'sent' | 'failed'
@@ -35,8 +43,8 @@ export interface ThreadEntity {
   previousThreadId: string | null
   nextThreadId: string | null
   queue: Queue | null
-  /** Ordered by `createdAt`, each id once. */
-  eventIds: string[]
+  /** Ordered by `createdAt`, each id once (pages: read with `orderToArray` or the selectors). */
+  eventIds: IdOrder
 }
 
 export interface ChatEntity {
@@ -55,8 +63,12 @@ export interface ChatEntity {
   hasUnreadEvents: boolean
 }
 
+/**
+ * The chat state, normalized. Records keyed by id have no prototype (any id is safe);
+ * `events` is an `IdTable` (read with `tableGet` or the selectors). The connection's
+ * status is not here: `client.connection` is its one source.
+ */
 export interface ChatState {
-  connection: { status: ConnectionStatus; reason: string | null }
   customerId: string | null
   customer: Customer | null
   availability: Availability
@@ -64,25 +76,43 @@ export interface ChatState {
   users: Record<string, ChatUser>
   chats: Record<string, ChatEntity>
   threads: Record<string, ThreadEntity>
-  events: Record<string, EventEntity>
+  events: IdTable<EventEntity>
+  /** Files being uploaded (or whose upload failed), by upload id. */
+  uploads: Record<string, UploadEntity>
 }
 
-export const initialChatState: ChatState = {
-  connection: { status: 'idle', reason: null },
+export interface UploadEntity {
+  id: string
+  name: string
+  /** From 0 to 1. */
+  progress: number
+  status: 'uploading' | 'failed'
+  error?: ErrorCode
+}
+
+/** A record with no prototype: any id is an own key, never `Object.prototype`'s. */
+export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>
+
+export const createInitialChatState = (): ChatState => ({
   customerId: null,
   customer: null,
   availability: 'offline',
   greeting: null,
-  users: {},
-  chats: {},
-  threads: {},
-  events: {},
-}
+  users: emptyRecord(),
+  chats: emptyRecord(),
+  threads: emptyRecord(),
+  events: [],
+  uploads: emptyRecord(),
+})
+
+export const initialChatState: ChatState = createInitialChatState()
+
+/** The event with this id, if the state holds it. */
+export const getEvent = (state: Pick<ChatState, 'events'>, id: string): EventEntity | undefined => tableGet(state.events, id)
 
 /** Everything the reducer folds: SDK events plus results of calls and local changes. */
 export type ChatAction =
   | CustomerEvent
-  | { type: 'connection/status'; status: ConnectionStatus; reason: string | null }
   | { type: 'login/succeeded'; connected: ConnectedPayload; chats: LoginChat[] }
   | { type: 'chat/fetched'; chat: Chat }
   | { type: 'chats/listed'; result: ListChatsResult }
@@ -91,18 +121,20 @@ export type ChatAction =
   | { type: 'event/sent'; chatId: string; event: ChatEvent; localId?: string }
   | { type: 'event/failed'; localId: string; error: ErrorCode }
   | { type: 'identity/reset'; customerId: string }
+  | { type: 'upload/progress'; id: string; name: string; progress: number }
+  | { type: 'upload/finished'; id: string; error?: ErrorCode }
 
 const ensureChat = (draft: Draft<ChatState>, id: string): Draft<ChatEntity> => {
   let chat = draft.chats[id]
   if (!chat) {
-    chat = { id, active: false, access: {}, properties: {}, userIds: [], threadIds: [], eventsSeenUpTo: {}, pendingEventIds: [], typing: {}, hasUnreadEvents: false }
+    chat = { id, active: false, access: {}, properties: emptyRecord(), userIds: [], threadIds: [], eventsSeenUpTo: emptyRecord(), pendingEventIds: [], typing: emptyRecord(), hasUnreadEvents: false }
     draft.chats[id] = chat
   }
   return chat
 }
 
 const addUser = (draft: Draft<ChatState>, user: ChatUser): void => {
-  draft.users[user.id] = user as Draft<ChatUser>
+  draft.users[user.id] = castDraft(user)
 }
 
 /**
@@ -127,13 +159,15 @@ const insertOrdered = (ids: string[], id: string, key: (id: string) => string): 
   ids.splice(low, 0, id)
 }
 
-const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): void => {
+/** Puts an event where it belongs; returns whether the state did not hold it as sent before. */
+const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
   const threadId = event.threadId
-  // known ids are O(1) through the events map: a repeated push only refreshes the entity
-  const known = draft.events[event.id]
+  // known ids are O(1) through the events table: a repeated push only refreshes the entity
+  const known = tableGet(draft.events, event.id)
   const listed = known !== undefined && known.threadId === threadId
-  draft.events[event.id] = { ...event, status } as Draft<EventEntity>
-  if (!threadId || listed) return
+  tableSet(draft.events, event.id, castDraft({ ...event, status } as EventEntity))
+  const news = known?.status !== 'sent'
+  if (!threadId || listed) return news
   const chat = ensureChat(draft, chatId)
   let thread = draft.threads[threadId]
   if (!thread) {
@@ -144,7 +178,7 @@ const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, sta
       access: {},
       createdAt: event.createdAt,
       userIds: [],
-      properties: {},
+      properties: emptyRecord(),
       previousThreadId: null,
       nextThreadId: null,
       queue: null,
@@ -156,15 +190,16 @@ const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, sta
   if (known?.threadId) {
     // the event moved (e.g. a local copy filed under another thread): unlist it there
     const previous = draft.threads[known.threadId]
-    if (previous) previous.eventIds = previous.eventIds.filter((id) => id !== event.id)
+    if (previous) orderRemove(previous.eventIds, event.id)
   }
-  insertOrdered(thread.eventIds, event.id, (id) => draft.events[id]?.createdAt ?? '')
+  orderInsert(thread.eventIds, event.id, (id) => tableGet(draft.events, id)?.createdAt ?? '')
+  return news
 }
 
 const putThread = (draft: Draft<ChatState>, thread: Thread): void => {
   const chat = ensureChat(draft, thread.chatId)
   const known = draft.threads[thread.id]
-  draft.threads[thread.id] = {
+  draft.threads[thread.id] = castDraft({
     id: thread.id,
     chatId: thread.chatId,
     active: thread.active,
@@ -176,7 +211,7 @@ const putThread = (draft: Draft<ChatState>, thread: Thread): void => {
     nextThreadId: thread.nextThreadId,
     queue: thread.queue,
     eventIds: known?.eventIds ?? [],
-  } as Draft<ThreadEntity>
+  } satisfies ThreadEntity)
   if (!known) insertOrdered(chat.threadIds, thread.id, (id) => draft.threads[id]?.createdAt ?? '')
   for (const event of thread.events) putEvent(draft, thread.chatId, event)
 }
@@ -195,69 +230,87 @@ const putChat = (draft: Draft<ChatState>, chat: Chat): void => {
   }
 }
 
-const apply = (draft: Draft<ChatState>, action: ChatAction): void => {
+const mergeProperties = (target: Properties, changes: Properties): void => {
+  for (const [ns, values] of Object.entries(changes)) target[ns] = { ...target[ns], ...values }
+}
+
+const deleteProperties = (target: Properties, names: Record<string, string[]>): void => {
+  for (const [ns, list] of Object.entries(names)) {
+    const bag = Object.hasOwn(target, ns) ? target[ns] : undefined
+    if (!bag) continue
+    for (const name of list) if (Object.hasOwn(bag, name)) delete bag[name]
+  }
+}
+
+/**
+ * Folds one action. Returns false when the action is a repeat of what the state already
+ * holds (an event already held as sent, a thread already known), so its SDK event is
+ * not emitted again; true otherwise.
+ */
+const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
   switch (action.type) {
-    case 'connection/status':
-      draft.connection = { status: action.status, reason: action.reason }
-      return
     case 'login/succeeded':
-      draft.customer = action.connected.customer as Draft<Customer>
+      draft.customer = castDraft(action.connected.customer)
       draft.customerId = action.connected.customer.id
       draft.availability = action.connected.availability
-      if (action.connected.greeting) draft.greeting = action.connected.greeting as Draft<Greeting>
+      if (action.connected.greeting) draft.greeting = castDraft(action.connected.greeting)
       for (const chat of action.chats) {
         const entity = ensureChat(draft, chat.id)
         entity.active = chat.active
         entity.hasUnreadEvents = chat.hasUnreadEvents
       }
-      return
+      return true
     case 'identity/reset':
-      Object.assign(draft, { ...initialChatState, connection: draft.connection, customerId: action.customerId })
-      return
+      Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
+      return true
     case 'chat/fetched':
-    case 'incoming_chat':
-      putChat(draft, action.type === 'chat/fetched' ? action.chat : action.payload.chat)
-      if (action.type === 'incoming_chat' && action.payload.chat.thread) ensureChat(draft, action.payload.chat.id).active = action.payload.chat.thread.active
-      return
+      putChat(draft, action.chat)
+      return true
+    case 'incoming_chat': {
+      const chat = action.payload.chat
+      const news = chat.thread === null || draft.threads[chat.thread.id] === undefined
+      putChat(draft, chat)
+      if (chat.thread) ensureChat(draft, chat.id).active = chat.thread.active
+      return news
+    }
     case 'chats/listed':
       for (const summary of action.result.chatsSummary) {
         const entity = ensureChat(draft, summary.id)
         entity.active = summary.active
         entity.access = summary.access
-        entity.properties = summary.properties
+        entity.properties = castDraft(summary.properties)
         entity.userIds = summary.users.map((u) => u.id)
         entity.eventsSeenUpTo = summary.eventsSeenUpToMap
         for (const user of summary.users) addUser(draft, user)
         if (summary.lastEvent) putEvent(draft, summary.id, summary.lastEvent)
       }
-      return
+      return true
     case 'threads/fetched':
       for (const thread of action.threads) putThread(draft, thread)
-      return
+      return true
     case 'incoming_event':
-      putEvent(draft, action.payload.chatId, action.payload.event)
-      return
+      return putEvent(draft, action.payload.chatId, action.payload.event)
     case 'event/pending': {
-      draft.events[action.event.id] = action.event as Draft<EventEntity>
+      tableSet(draft.events, action.event.id, castDraft(action.event))
       const chat = ensureChat(draft, action.chatId)
       if (!chat.pendingEventIds.includes(action.event.id)) chat.pendingEventIds.push(action.event.id)
-      return
+      return true
     }
     case 'event/sent':
       if (action.localId && action.localId !== action.event.id) {
-        delete draft.events[action.localId]
+        tableDelete(draft.events, action.localId)
         const chat = draft.chats[action.chatId]
         if (chat) chat.pendingEventIds = chat.pendingEventIds.filter((id) => id !== action.localId)
       }
       putEvent(draft, action.chatId, action.event)
-      return
+      return true
     case 'event/failed': {
-      const event = draft.events[action.localId]
+      const event = tableGet(draft.events, action.localId)
       if (event) {
         event.status = 'failed'
         event.error = action.error
       }
-      return
+      return true
     }
     case 'chat_deactivated': {
       const chat = ensureChat(draft, action.payload.chatId)
@@ -266,119 +319,139 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): void => {
         const thread = draft.threads[id]
         if (thread) thread.active = false
       }
-      chat.typing = {}
-      return
+      chat.typing = emptyRecord()
+      return true
     }
-    case 'user_data':
-      addUser(draft, { ...draft.users[action.payload.id], ...action.payload } as ChatUser)
-      return
+    case 'user_data': {
+      const known = draft.users[action.payload.id]
+      addUser(draft, { ...known, ...action.payload } as ChatUser)
+      return true
+    }
     case 'user_added_to_chat': {
       addUser(draft, action.payload.user)
       const chat = ensureChat(draft, action.payload.chatId)
       if (!chat.userIds.includes(action.payload.user.id)) chat.userIds.push(action.payload.user.id)
-      return
+      return true
     }
     case 'user_removed_from_chat': {
       const chat = ensureChat(draft, action.payload.chatId)
       chat.userIds = chat.userIds.filter((id) => id !== action.payload.userId)
       delete chat.typing[action.payload.userId]
-      return
+      return true
     }
     case 'events_marked_as_seen': {
       const chat = ensureChat(draft, action.payload.chatId)
       const previous = chat.eventsSeenUpTo[action.payload.userId]
       if (!previous || previous < action.payload.seenUpTo) chat.eventsSeenUpTo[action.payload.userId] = action.payload.seenUpTo
-      return
+      return true
     }
     case 'incoming_typing_indicator': {
       const chat = ensureChat(draft, action.payload.chatId)
       if (action.payload.typingIndicator.isTyping) chat.typing[action.payload.typingIndicator.authorId] = true
       else delete chat.typing[action.payload.typingIndicator.authorId]
-      return
+      return true
     }
     case 'customer_updated':
       if (draft.customer && draft.customer.id === action.payload.id) {
         const { fields: _fields, ...changes } = action.payload
         Object.assign(draft.customer, changes)
       }
-      return
+      return true
     case 'availability_updated':
       draft.availability = action.payload.availability
-      return
+      return true
     case 'connected':
-      draft.customer = action.payload.customer as Draft<Customer>
+      draft.customer = castDraft(action.payload.customer)
       draft.customerId = action.payload.customer.id
       draft.availability = action.payload.availability
-      return
+      return true
     case 'customer_id':
       draft.customerId = action.payload
-      return
+      return true
     case 'incoming_greeting':
-      draft.greeting = action.payload as Draft<Greeting>
-      return
+      draft.greeting = castDraft(action.payload)
+      return true
     case 'greeting_accepted':
     case 'greeting_canceled':
       if (draft.greeting?.uniqueId === action.payload.uniqueId) draft.greeting = null
-      return
-    case 'chat_properties_updated': {
-      const chat = ensureChat(draft, action.payload.chatId)
-      for (const [ns, values] of Object.entries(action.payload.properties)) chat.properties[ns] = { ...chat.properties[ns], ...values }
-      return
-    }
+      return true
+    case 'chat_properties_updated':
+      mergeProperties(ensureChat(draft, action.payload.chatId).properties, action.payload.properties)
+      return true
     case 'thread_properties_updated': {
       const thread = draft.threads[action.payload.threadId]
-      if (thread) for (const [ns, values] of Object.entries(action.payload.properties)) thread.properties[ns] = { ...thread.properties[ns], ...values }
-      return
+      if (thread) mergeProperties(thread.properties, action.payload.properties)
+      return true
     }
     case 'event_properties_updated': {
-      const event = draft.events[action.payload.eventId]
-      if (event) for (const [ns, values] of Object.entries(action.payload.properties)) event.properties[ns] = { ...event.properties[ns], ...values }
-      return
+      const event = tableGet(draft.events, action.payload.eventId)
+      if (event) mergeProperties(event.properties, action.payload.properties)
+      return true
     }
-    case 'chat_properties_deleted':
-    case 'thread_properties_deleted':
+    case 'chat_properties_deleted': {
+      const chat = draft.chats[action.payload.chatId]
+      if (chat) deleteProperties(chat.properties, action.payload.properties)
+      return true
+    }
+    case 'thread_properties_deleted': {
+      const thread = draft.threads[action.payload.threadId]
+      if (thread) deleteProperties(thread.properties, action.payload.properties)
+      return true
+    }
     case 'event_properties_deleted': {
-      const target =
-        action.type === 'chat_properties_deleted'
-          ? draft.chats[action.payload.chatId]
-          : action.type === 'thread_properties_deleted'
-            ? draft.threads[action.payload.threadId]
-            : draft.events[action.payload.eventId]
-      if (!target) return
-      for (const [ns, names] of Object.entries(action.payload.properties)) {
-        const bag = target.properties[ns]
-        if (!bag) continue
-        for (const name of names) delete bag[name]
-      }
-      return
+      const event = tableGet(draft.events, action.payload.eventId)
+      if (event) deleteProperties(event.properties, action.payload.properties)
+      return true
     }
     case 'event_updated':
       if (action.payload.event) putEvent(draft, action.payload.chatId, action.payload.event)
-      return
+      return true
     case 'event_deleted': {
-      delete draft.events[action.payload.eventId]
+      tableDelete(draft.events, action.payload.eventId)
       const thread = draft.threads[action.payload.threadId]
-      if (thread) thread.eventIds = thread.eventIds.filter((id) => id !== action.payload.eventId)
-      return
+      if (thread) orderRemove(thread.eventIds, action.payload.eventId)
+      return true
     }
     case 'queue_position_updated': {
       const thread = draft.threads[action.payload.threadId]
       if (thread) thread.queue = { ...thread.queue, ...action.payload.queue }
-      return
+      return true
     }
     case 'chat_transferred': {
       const thread = action.payload.threadId ? draft.threads[action.payload.threadId] : undefined
       if (thread) thread.queue = action.payload.queue
       if (action.payload.transferredTo.groupIds) ensureChat(draft, action.payload.chatId).access = { groupIds: action.payload.transferredTo.groupIds }
-      return
+      return true
+    }
+    case 'upload/progress':
+      draft.uploads[action.id] = { id: action.id, name: action.name, progress: action.progress, status: 'uploading' }
+      return true
+    case 'upload/finished': {
+      const upload = draft.uploads[action.id]
+      if (!upload) return true
+      if (action.error === undefined) delete draft.uploads[action.id]
+      else {
+        upload.status = 'failed'
+        upload.error = action.error
+      }
+      return true
     }
     default:
-      return
+      return true
   }
 }
 
+/**
+ * Folds a batch of actions with one `produce`. `onRepeat(i)` is called for each action
+ * that repeats what the state held (its SDK event must not be emitted again). Pure:
+ * the same batch on the same state gives the same state.
+ */
+export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], onRepeat?: (index: number) => void): ChatState =>
+  actions.length === 0
+    ? state
+    : produce(state, (draft) => {
+        for (let i = 0; i < actions.length; i++) if (!apply(draft, actions[i] as ChatAction) && onRepeat) onRepeat(i)
+      })
+
 /** Folds a batch of actions into the state with one `produce`. Pure and idempotent per action. */
-export const chatReducer = (state: ChatState, actions: readonly ChatAction[]): ChatState =>
-  actions.length === 0 ? state : produce(state, (draft) => {
-    for (const action of actions) apply(draft, action)
-  })
+export const chatReducer = (state: ChatState, actions: readonly ChatAction[]): ChatState => reduceBatch(state, actions)

@@ -1,68 +1,92 @@
+import type { CustomerEvent } from '@rapport/protocol'
 import type { ExternalStore } from '../externalStore'
-import { type ChatAction, type ChatState, chatReducer, initialChatState } from './chatReducer'
+import { type ChatAction, type ChatState, initialChatState, reduceBatch } from './chatReducer'
 
+/**
+ * The chat state's write side; it never leaves core. Adapters get the read side
+ * (`ExternalStore<ChatState>`).
+ */
 export interface ChatStore extends ExternalStore<ChatState> {
-  dispatch(action: ChatAction | readonly ChatAction[]): void
-  /** Removes every listener. */
+  /** Folds actions into the state at the next commit. */
+  dispatch(actions: ChatAction | readonly ChatAction[]): void
+  /**
+   * Folds SDK events into the state at the next commit, then hands those that are news
+   * (not a repeat of what the state held) to `onEvents`, in order.
+   */
+  publish(events: readonly CustomerEvent[]): void
+  /** Commits what waits now (before a final emission, e.g. on destroy). */
+  flush(): void
+  /** Removes every listener; later writes are dropped. */
   dispose(): void
 }
 
+export interface ChatStoreOptions {
+  initial?: ChatState
+  /** Receives the SDK events of each commit, after the state holds them. */
+  onEvents?(events: CustomerEvent[]): void
+}
+
 /**
- * Holds the chat state. Actions queue up and are folded in one `produce` per batch:
- * on the next microtask, or at once when someone reads the snapshot, so a read is never
- * stale. Listeners are notified once per batch, after the commit, never synchronously.
+ * Holds the chat state. Writes queue up and are folded in one `produce` per batch on the
+ * next microtask; then the batch's news is emitted and listeners are notified once.
+ * Reading is pure: `getSnapshot()` returns the committed state and never commits, so a
+ * burst of frames costs one commit and one notification, whatever reads happen meanwhile.
  */
-export const createChatStore = (initial: ChatState = initialChatState): ChatStore => {
-  let state = initial
-  let queue: ChatAction[] = []
+export const createChatStore = (options: ChatStoreOptions = {}): ChatStore => {
+  let state = options.initial ?? initialChatState
+  let actions: ChatAction[] = []
+  /** Per queued action: whether it is an SDK event to emit once committed. */
+  let emits: boolean[] = []
   let scheduled = false
+  let disposed = false
   const listeners = new Set<() => void>()
 
-  const flush = (): void => {
-    if (queue.length === 0) return
-    const batch = queue
-    queue = []
-    const next = chatReducer(state, batch)
-    if (next === state) return
+  const commit = (): void => {
+    scheduled = false
+    if (actions.length === 0) return
+    const batch = actions
+    const emitting = emits
+    actions = []
+    emits = []
+    const repeats = new Set<number>()
+    const next = reduceBatch(state, batch, (index) => void repeats.add(index))
+    const changed = next !== state
     state = next
-    for (const listener of [...listeners]) listener()
+    if (options.onEvents && emitting.includes(true)) {
+      const news: CustomerEvent[] = []
+      for (let i = 0; i < batch.length; i++) if (emitting[i] && !repeats.has(i)) news.push(batch[i] as CustomerEvent)
+      if (news.length > 0) options.onEvents(news)
+    }
+    if (changed) for (const listener of [...listeners]) listener()
   }
 
-  const schedule = (): void => {
+  const enqueue = (items: readonly ChatAction[], emit: boolean): void => {
+    if (disposed || items.length === 0) return
+    for (const item of items) {
+      actions.push(item)
+      emits.push(emit)
+    }
     if (scheduled) return
     scheduled = true
-    queueMicrotask(() => {
-      scheduled = false
-      flush()
-    })
+    queueMicrotask(commit)
   }
 
   return {
-    dispatch: (action) => {
-      if (Array.isArray(action)) queue.push(...(action as ChatAction[]))
-      else queue.push(action as ChatAction)
-      schedule()
-    },
-    getSnapshot: () => {
-      if (queue.length > 0) {
-        // commit now, notify on the scheduled microtask as usual
-        const batch = queue
-        queue = []
-        const next = chatReducer(state, batch)
-        if (next !== state) {
-          state = next
-          queueMicrotask(() => {
-            for (const listener of [...listeners]) listener()
-          })
-        }
-      }
-      return state
-    },
+    dispatch: (action) => enqueue(Array.isArray(action) ? (action as readonly ChatAction[]) : [action as ChatAction], false),
+    publish: (events) => enqueue(events, true),
+    flush: commit,
+    getSnapshot: () => state,
     subscribe: (listener) => {
-      const wrapped = () => listener()
-      listeners.add(wrapped)
-      return () => void listeners.delete(wrapped)
+      // each subscription is its own entry, so the same function subscribed twice is called twice
+      const entry = () => listener()
+      listeners.add(entry)
+      return () => void listeners.delete(entry)
     },
-    dispose: () => listeners.clear(),
+    dispose: () => {
+      disposed = true
+      actions = []
+      emits = []
+      listeners.clear()
+    },
   }
 }

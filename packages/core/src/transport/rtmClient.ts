@@ -5,6 +5,8 @@ import {
   LIMITS,
   type PushFrame,
   type ServerFrame,
+  type WireIncomingChatPush,
+  type WireIncomingEventPush,
   createRequestId,
   decodeServerFrame,
   encodeFrame,
@@ -28,8 +30,23 @@ export interface RtmClientOptions {
   indirectGraceMs?: number
 }
 
-/** What settles a request: its response, or (start_chat, resume_chat, send_event) its push. */
-export type RtmResult = { via: 'response'; payload: unknown } | { via: 'push'; payload: unknown; push: PushFrame }
+/** Any side's map from action to its request and response wire types (`CustomerActionMap`, `AgentActionMap`). */
+export type ActionMapShape<M> = { [A in keyof M]: { request: object; response: unknown } }
+
+/** The push that answers an indirect action (customer-rtm §3.4), by action. */
+export interface IndirectPushes {
+  start_chat: WireIncomingChatPush
+  resume_chat: WireIncomingChatPush
+  send_event: WireIncomingEventPush
+}
+
+/** What settles a request: its response, or (start_chat, resume_chat, send_event) the push carrying its id. */
+export type RtmResult<Response, Push = never> = { via: 'response'; payload: Response } | { via: 'push'; payload: Push; push: PushFrame }
+
+/** The result of action `A` of map `M`. */
+export type ResultOf<M extends ActionMapShape<M>, A extends keyof M> = A extends keyof IndirectPushes
+  ? RtmResult<M[A]['response'], IndirectPushes[A]>
+  : { via: 'response'; payload: M[A]['response'] }
 
 interface Pending {
   id: string
@@ -39,7 +56,7 @@ interface Pending {
   timer?: TimerId
   graceTimer?: TimerId
   responsePayload?: unknown
-  resolve(result: RtmResult): void
+  resolve(result: RtmResult<unknown, unknown>): void
   reject(error: ChatError): void
 }
 
@@ -48,7 +65,7 @@ interface Pending {
  * request settles: with its answer, with `REQUEST_TIMEOUT`, or with the code given to
  * `failAll` (`CONNECTION_LOST` when the socket goes, `SDK_DESTROYED` on destroy).
  */
-export class RtmClient {
+export class RtmClient<M extends ActionMapShape<M>> {
   /** Decoded frames, all of them. */
   readonly frames$: Observable<ServerFrame>
   /** Pushes, less those that answered one of this client's indirect requests. */
@@ -81,8 +98,22 @@ export class RtmClient {
     return this.inFlight.size + this.queue.length
   }
 
-  request(action: string, payload: object = {}, options: { timeoutMs?: number } = {}): Promise<RtmResult> {
-    return new Promise<RtmResult>((resolve, reject) => {
+  /**
+   * Sends `action` and settles with its typed result. The payload types come from the
+   * side's action map in `@rapport/protocol`; this is the one place where a frame's
+   * payload is given its declared type.
+   */
+  request<A extends keyof M & string>(action: A, payload: M[A]['request'], options: { timeoutMs?: number } = {}): Promise<ResultOf<M, A>> {
+    return this.send(action, payload, options.timeoutMs) as Promise<ResultOf<M, A>>
+  }
+
+  /** The keep-alive request both sides have (customer-rtm §4, agent-rtm §2). */
+  async ping(timeoutMs?: number): Promise<void> {
+    await this.send('ping', {}, timeoutMs)
+  }
+
+  private send(action: string, payload: object, timeoutMs: number | undefined): Promise<RtmResult<unknown, unknown>> {
+    return new Promise<RtmResult<unknown, unknown>>((resolve, reject) => {
       if (!this.transport.attached) {
         reject(new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`))
         return
@@ -97,7 +128,7 @@ export class RtmClient {
         id,
         action,
         frame: encodeFrame({ request_id: id, action, payload }),
-        timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs,
+        timeoutMs: timeoutMs ?? this.options.requestTimeoutMs,
         resolve,
         reject,
       }

@@ -1,0 +1,226 @@
+import { type PushFrame, type ReasonPolicy, isObject } from '@rapport/protocol'
+import { type Observable, filter } from 'rxjs'
+import { type Actor, createActor } from 'xstate'
+import { ChatError } from './chatError'
+import {
+  type ConnectionEmitted,
+  type ConnectionStatus,
+  type SessionPorts,
+  type TokenOutput,
+  connectionMachine,
+  statusOf,
+  waitForStatus,
+} from './connection/connectionMachine'
+import { openSocket } from './connection/socketActor'
+import type { ConnectionPolicy } from './defaults'
+import type { Env } from './env'
+import type { ExternalStore } from './externalStore'
+import { type ActionMapShape, RtmClient, type ResultOf } from './transport/rtmClient'
+import { Transport } from './transport/transport'
+
+/** The connection as adapters see it. */
+export interface ConnectionSnapshot {
+  status: ConnectionStatus
+  /** Why the last session ended (a documented disconnection reason), until the next one starts. */
+  reason: string | null
+}
+
+/** What the machine tells the client, with the login's result on `connected`. */
+export type SessionEmitted<L> = Exclude<ConnectionEmitted, { type: 'connected' }> | { type: 'connected'; login: L }
+
+export interface SessionOptions<M extends ActionMapShape<M>, L> {
+  env: Env
+  policy: ConnectionPolicy
+  autoConnect: boolean
+  region?: string
+  /** The reason table of this side (customer by default). */
+  reasonPolicy?: (reason: string) => ReasonPolicy
+  /** The push by which the server ends a session (`customer_disconnected`, `agent_disconnected`). */
+  disconnectPush: string
+  /** The RTM socket's URL, for a region (`reconnectToRegion` switches it). */
+  urlFor(region: string | undefined): string
+  getToken(fresh: boolean): Promise<TokenOutput>
+  /** Logs in on a fresh socket; its result is the `connected` payload of this session. */
+  login(token: string, rtm: RtmClient<M>): Promise<L>
+  /** Everything the machine reports, in order. */
+  onEmitted(event: SessionEmitted<L>): void
+  /** The machine ended by itself (a reason that destroys the instance): the client releases everything. */
+  onTerminal(): void
+}
+
+/**
+ * One session runtime for every client: socket, RTM client, connection machine,
+ * heartbeat, environment signals, the send gate and the disposers. The customer and
+ * agent clients compose it and add their own login, pushes, methods and recovery.
+ */
+export interface Session<M extends ActionMapShape<M>, L> {
+  readonly rtm: RtmClient<M>
+  /** Every push but the one that ends the session. */
+  readonly pushes$: Observable<PushFrame>
+  /** The connection: status and reason, one source (the machine's state tags). */
+  readonly connection: ExternalStore<ConnectionSnapshot>
+  /** The result of the latest login. */
+  readonly login: L | null
+  /** Counts logins: recovery work started for one session checks it is still current. */
+  readonly generation: number
+  readonly destroyed: boolean
+  canSend(): boolean
+  /** Sends once logged in; rejects with `NO_CONNECTION` or `SDK_DESTROYED` otherwise. */
+  request<A extends keyof M & string>(action: A, payload: M[A]['request']): Promise<ResultOf<M, A>>
+  /** The region the machine connects to now. */
+  region(): string | undefined
+  connect(): void
+  disconnect(): void
+  whenStatus(status: ConnectionStatus): Promise<void>
+  /** Runs `dispose` when the session is destroyed. */
+  own(dispose: () => void): void
+  start(): void
+  destroy(): void
+}
+
+export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOptions<M, L>): Session<M, L> => {
+  const { env, policy } = options
+  const transport = new Transport()
+  const rtm = new RtmClient<M>(transport, { clock: env.clock, random: () => env.random() })
+  const disposers: Array<() => void> = []
+  let destroyed = false
+  let login: L | null = null
+  let generation = 0
+
+  const ports: SessionPorts = {
+    getToken: (fresh) => options.getToken(fresh),
+    openSocket: (region, report) => openSocket(env, transport, options.urlFor(region), report),
+    login: async (token) => {
+      login = await options.login(token, rtm)
+    },
+    heartbeat: {
+      activity$: rtm.frames$,
+      sendPing: () => void rtm.ping(policy.pongTimeoutMs + policy.unstableGraceMs).catch(() => {}),
+      clock: env.clock,
+      now: () => env.now(),
+    },
+  }
+
+  const actor: Actor<typeof connectionMachine> = createActor(connectionMachine, {
+    clock: env.clock,
+    input: {
+      policy,
+      env: { now: () => env.now(), random: () => env.random() },
+      autoConnect: options.autoConnect,
+      ports,
+      ...(options.region !== undefined && { region: options.region }),
+      ...(options.reasonPolicy !== undefined && { reasonPolicy: options.reasonPolicy }),
+    },
+  })
+
+  for (const type of ['connected', 'disconnected', 'connection_unstable', 'connection_recovered', 'customer_id', 'identity_changed'] as const) {
+    const subscription = actor.on(type, (event: ConnectionEmitted) => {
+      if (event.type !== 'connected') return options.onEmitted(event)
+      generation++
+      if (login !== null) options.onEmitted({ type: 'connected', login })
+    })
+    disposers.push(() => subscription.unsubscribe())
+  }
+
+  // the connection store: a snapshot object that changes only when status or reason does
+  let connection: ConnectionSnapshot = { status: 'idle', reason: null }
+  const connectionListeners = new Set<() => void>()
+  let notifyScheduled = false
+  const readConnection = (): ConnectionSnapshot => {
+    const snapshot = actor.getSnapshot()
+    const status = statusOf(snapshot)
+    const reason = snapshot.context.reason
+    if (status !== connection.status || reason !== connection.reason) connection = { status, reason }
+    return connection
+  }
+  const statusSubscription = actor.subscribe(() => {
+    const before = connection
+    const now = readConnection()
+    if (now === before) return
+    if (now.status === 'destroyed' && !destroyed) queueMicrotask(() => options.onTerminal())
+    if (notifyScheduled) return
+    notifyScheduled = true
+    queueMicrotask(() => {
+      notifyScheduled = false
+      for (const listener of [...connectionListeners]) listener()
+    })
+  })
+  disposers.push(() => statusSubscription.unsubscribe())
+
+  const pushSubscription = rtm.pushes$.subscribe((push) => {
+    if (push.action !== options.disconnectPush) return
+    const payload = isObject(push.payload) ? push.payload : {}
+    actor.send({
+      type: 'server.disconnected',
+      reason: typeof payload.reason === 'string' ? payload.reason : 'internal_error',
+      ...(isObject(payload.data) && { data: payload.data }),
+    })
+  })
+  disposers.push(() => pushSubscription.unsubscribe())
+
+  const unwatch = env.watchSignals((signal) => {
+    actor.send({ type: signal === 'online' ? 'network.online' : signal === 'offline' ? 'network.offline' : signal === 'visible' ? 'page.visible' : 'page.hidden' })
+  })
+  disposers.push(unwatch)
+
+  const canSend = (): boolean => !destroyed && actor.getSnapshot().hasTag('canSend')
+  const ensureUsable = (): void => {
+    if (destroyed) throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
+  }
+
+  const session: Session<M, L> = {
+    rtm,
+    pushes$: rtm.pushes$.pipe(filter((push) => push.action !== options.disconnectPush)),
+    connection: {
+      getSnapshot: readConnection,
+      subscribe: (listener) => {
+        const entry = () => listener()
+        connectionListeners.add(entry)
+        return () => void connectionListeners.delete(entry)
+      },
+    },
+    get login() {
+      return login
+    },
+    get generation() {
+      return generation
+    },
+    get destroyed() {
+      return destroyed
+    },
+    canSend,
+    request: async (action, payload) => {
+      ensureUsable()
+      if (!canSend()) throw new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`)
+      return rtm.request(action, payload)
+    },
+    region: () => actor.getSnapshot().context.region ?? options.region,
+    connect: () => {
+      ensureUsable()
+      actor.send({ type: 'connect' })
+    },
+    disconnect: () => {
+      if (!destroyed) actor.send({ type: 'disconnect' })
+    },
+    whenStatus: async (status) => {
+      if (destroyed && status !== 'destroyed') throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
+      await waitForStatus(actor, status)
+    },
+    own: (dispose) => void disposers.push(dispose),
+    start: () => {
+      actor.start()
+      if (!env.isVisible()) actor.send({ type: 'page.hidden' })
+    },
+    destroy: () => {
+      if (destroyed) return
+      destroyed = true
+      rtm.dispose('SDK_DESTROYED')
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'destroy' })
+      readConnection()
+      for (const dispose of disposers.splice(0)) dispose()
+      actor.stop()
+      transport.dispose()
+    },
+  }
+  return session
+}
