@@ -1,6 +1,7 @@
 /**
  * The SDK's events: names and payload types (seed 003 "Events", sdk-mapping §9), and
- * `parsePush`, which turns one wire push into the SDK events it stands for.
+ * `parsePush`, which turns one wire push into the SDK events it stands for. The payload
+ * parsers of pushes both sides share (`sharedPushPayloads`) serve `parseAgentPush` too.
  */
 import { parseChat, parseChatUser, parseEvent, parseGreeting, parseQueue, parseSessionFields } from './parse'
 import type * as S from './sdk'
@@ -160,6 +161,92 @@ const userData = userDataEvent
 
 type P = Record<string, unknown>
 
+/** The pushes both sides receive in the same shape and parse into the same payload. */
+export type SharedPush =
+  | 'chat_transferred'
+  | 'chat_properties_updated'
+  | 'chat_properties_deleted'
+  | 'thread_properties_updated'
+  | 'thread_properties_deleted'
+  | 'event_properties_updated'
+  | 'event_properties_deleted'
+  | 'event_updated'
+  | 'event_deleted'
+  | 'events_marked_as_seen'
+  | 'incoming_rich_message_postback'
+  | 'incoming_thinking_indicator'
+  | 'customer_updated'
+
+/** Wire payload of each shared push. */
+export interface WireSharedPushMap {
+  chat_transferred: W.WireChatTransferredPush
+  chat_properties_updated: W.WireChatPropertiesUpdatedPush
+  chat_properties_deleted: W.WireChatPropertiesDeletedPush
+  thread_properties_updated: W.WireThreadPropertiesUpdatedPush
+  thread_properties_deleted: W.WireThreadPropertiesDeletedPush
+  event_properties_updated: W.WireEventPropertiesUpdatedPush
+  event_properties_deleted: W.WireEventPropertiesDeletedPush
+  event_updated: W.WireEventUpdatedPush
+  event_deleted: W.WireEventDeletedPush
+  events_marked_as_seen: W.WireEventsMarkedAsSeenPush
+  incoming_rich_message_postback: W.WireRichMessagePostbackPush
+  incoming_thinking_indicator: W.WireThinkingIndicatorPush
+  customer_updated: W.WireCustomerUpdatedPush
+}
+
+/** Payload parsers of the shared pushes, used by `parsePush` and `parseAgentPush` alike. */
+export const sharedPushPayloads: { [K in SharedPush]: (p: WireSharedPushMap[K]) => CustomerEventMap[K] } = {
+  chat_transferred: (p) => {
+    const to = p.transferred_to ?? {}
+    return {
+      chatId: p.chat_id,
+      ...(typeof p.thread_id === 'string' && { threadId: p.thread_id }),
+      transferredTo: {
+        ...(to.agent_ids !== undefined && { agentIds: to.agent_ids }),
+        ...(to.group_ids !== undefined && { groupIds: to.group_ids }),
+      },
+      queue: parseQueue(p.queue),
+      reason: p.reason,
+      ...(p.reason === 'manual' && typeof p.requester_id === 'string' && { requesterId: p.requester_id }),
+    }
+  },
+  chat_properties_updated: (p) => ({ chatId: p.chat_id, properties: p.properties }),
+  chat_properties_deleted: (p) => ({ chatId: p.chat_id, properties: p.properties }),
+  thread_properties_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: p.properties }),
+  thread_properties_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: p.properties }),
+  event_properties_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id, properties: p.properties }),
+  event_properties_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id, properties: p.properties }),
+  event_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, event: parseEvent(p.event, p.thread_id) }),
+  event_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id }),
+  events_marked_as_seen: (p) => ({ chatId: p.chat_id, userId: p.user_id, seenUpTo: p.seen_up_to }),
+  incoming_rich_message_postback: (p) => ({
+    userId: p.user_id,
+    chatId: p.chat_id,
+    threadId: p.thread_id,
+    eventId: p.event_id,
+    postback: p.postback,
+  }),
+  incoming_thinking_indicator: (p) => ({
+    chatId: p.chat_id,
+    threadId: p.thread_id,
+    authorId: p.author_id,
+    sentAt: p.sent_at,
+    ...(typeof p.custom_id === 'string' && { customId: p.custom_id }),
+    ...(typeof p.title === 'string' && { title: p.title }),
+    ...(typeof p.description === 'string' && { description: p.description }),
+  }),
+  customer_updated: (c) => {
+    const sessionFields = c.session_fields !== undefined ? parseSessionFields(c.session_fields) : undefined
+    return {
+      id: c.id,
+      ...(c.name !== undefined && { name: c.name }),
+      ...(c.email !== undefined && { email: c.email }),
+      ...(c.avatar !== undefined && { avatar: c.avatar }),
+      ...(sessionFields && { sessionFields, fields: sessionFields }),
+    }
+  },
+}
+
 /**
  * Maps a wire push to the SDK events it stands for, in order. Returns `[]` for pushes
  * that produce no event (unknown ones, unparseable events, `customer_disconnected`,
@@ -167,6 +254,8 @@ type P = Record<string, unknown>
  */
 export const parsePush = (action: string, payload: unknown): CustomerEvent[] => {
   const p = payload as P
+  const shared = <K extends SharedPush>(name: K): CustomerEvent[] =>
+    [ev(name, sharedPushPayloads[name](payload as WireSharedPushMap[K]))]
   switch (action) {
     case 'incoming_chat': {
       const chat = parseChat((p as unknown as W.WireIncomingChatPush).chat)
@@ -188,87 +277,43 @@ export const parsePush = (action: string, payload: unknown): CustomerEvent[] => 
       const push = p as unknown as W.WireUserRemovedFromChatPush
       return [ev('user_removed_from_chat', { chatId: push.chat_id, userId: push.user_id, ...(push.reason !== undefined && { reason: push.reason }) })]
     }
-    case 'chat_transferred': {
-      const to = (p.transferred_to ?? {}) as { agent_ids?: string[]; group_ids?: number[] }
-      return [
-        ev('chat_transferred', {
-          chatId: String(p.chat_id),
-          ...(typeof p.thread_id === 'string' && { threadId: p.thread_id }),
-          transferredTo: {
-            ...(to.agent_ids !== undefined && { agentIds: to.agent_ids }),
-            ...(to.group_ids !== undefined && { groupIds: to.group_ids }),
-          },
-          queue: parseQueue(p.queue as W.WireQueue | undefined),
-          reason: String(p.reason),
-          ...(p.reason === 'manual' && typeof p.requester_id === 'string' && { requesterId: p.requester_id }),
-        }),
-      ]
-    }
-    case 'chat_properties_updated':
-      return [ev('chat_properties_updated', { chatId: String(p.chat_id), properties: p.properties as S.Properties })]
-    case 'chat_properties_deleted':
-      return [ev('chat_properties_deleted', { chatId: String(p.chat_id), properties: p.properties as S.PropertyNames })]
     case 'thread_properties_updated': {
-      const properties = p.properties as S.Properties
-      const base = { chatId: String(p.chat_id), threadId: String(p.thread_id) }
-      const lc2 = properties.lc2 as { queue_pos?: number; queue_waiting_time?: number } | undefined
+      const event = sharedPushPayloads.thread_properties_updated(p as unknown as W.WireThreadPropertiesUpdatedPush)
+      const lc2 = event.properties.lc2 as { queue_pos?: number; queue_waiting_time?: number } | undefined
       const legacyQueue =
         lc2?.queue_pos !== undefined
-          ? [ev('queue_position_updated', { ...base, queue: { position: lc2.queue_pos, waitTime: lc2.queue_waiting_time ?? 0 } })]
+          ? [
+              ev('queue_position_updated', {
+                chatId: event.chatId,
+                threadId: event.threadId,
+                queue: { position: lc2.queue_pos, waitTime: lc2.queue_waiting_time ?? 0 },
+              }),
+            ]
           : []
-      return [...legacyQueue, ev('thread_properties_updated', { ...base, properties })]
+      return [...legacyQueue, ev('thread_properties_updated', event)]
     }
+    case 'chat_transferred':
+    case 'chat_properties_updated':
+    case 'chat_properties_deleted':
     case 'thread_properties_deleted':
-      return [ev('thread_properties_deleted', { chatId: String(p.chat_id), threadId: String(p.thread_id), properties: p.properties as S.PropertyNames })]
     case 'event_properties_updated':
     case 'event_properties_deleted':
-      return [
-        ev(action, {
-          chatId: String(p.chat_id),
-          threadId: String(p.thread_id),
-          eventId: String(p.event_id),
-          properties: p.properties as S.Properties & S.PropertyNames,
-        }),
-      ]
-    case 'event_updated': {
-      const push = p as unknown as W.WireIncomingEventPush
-      return [ev('event_updated', { chatId: push.chat_id, threadId: push.thread_id, event: parseEvent(push.event, push.thread_id) })]
-    }
+    case 'event_updated':
     case 'event_deleted':
-      return [ev('event_deleted', { chatId: String(p.chat_id), threadId: String(p.thread_id), eventId: String(p.event_id) })]
     case 'events_marked_as_seen':
-      return [ev('events_marked_as_seen', { chatId: String(p.chat_id), userId: String(p.user_id), seenUpTo: String(p.seen_up_to) })]
+    case 'incoming_rich_message_postback':
+    case 'incoming_thinking_indicator':
+    case 'customer_updated':
+      return shared(action)
     case 'incoming_greeting':
       return [ev('incoming_greeting', parseGreeting(p as unknown as W.WireGreeting))]
     case 'greeting_accepted':
     case 'greeting_canceled':
       return [ev(action, { uniqueId: String(p.unique_id) })]
-    case 'incoming_rich_message_postback':
-      return [
-        ev('incoming_rich_message_postback', {
-          userId: String(p.user_id),
-          chatId: String(p.chat_id),
-          threadId: String(p.thread_id),
-          eventId: String(p.event_id),
-          postback: p.postback as CustomerEventMap['incoming_rich_message_postback']['postback'],
-        }),
-      ]
     case 'incoming_typing_indicator': {
       const t = (p.typing_indicator ?? {}) as { author_id?: string; is_typing?: boolean }
       return [ev('incoming_typing_indicator', { chatId: String(p.chat_id), typingIndicator: { authorId: String(t.author_id), isTyping: Boolean(t.is_typing) } })]
     }
-    case 'incoming_thinking_indicator':
-      return [
-        ev('incoming_thinking_indicator', {
-          chatId: String(p.chat_id),
-          threadId: String(p.thread_id),
-          authorId: String(p.author_id),
-          sentAt: String(p.sent_at),
-          ...(typeof p.custom_id === 'string' && { customId: p.custom_id }),
-          ...(typeof p.title === 'string' && { title: p.title }),
-          ...(typeof p.description === 'string' && { description: p.description }),
-        }),
-      ]
     case 'incoming_welcome_message':
       return [ev('incoming_welcome_message', { id: String(p.id), event: parseEvent(p.event as W.WireEvent, null) })]
     case 'incoming_event_preview': {
@@ -283,19 +328,6 @@ export const parsePush = (action: string, payload: unknown): CustomerEvent[] => 
           chatId: String(p.chat_id),
           threadId: String(p.thread_id),
           queue: { position: q.position ?? 0, waitTime: q.wait_time ?? 0 },
-        }),
-      ]
-    }
-    case 'customer_updated': {
-      const c = p as unknown as W.WireCustomer
-      const sessionFields = c.session_fields !== undefined ? parseSessionFields(c.session_fields) : undefined
-      return [
-        ev('customer_updated', {
-          id: c.id,
-          ...(c.name !== undefined && { name: c.name }),
-          ...(c.email !== undefined && { email: c.email }),
-          ...(c.avatar !== undefined && { avatar: c.avatar }),
-          ...(sessionFields && { sessionFields, fields: sessionFields }),
         }),
       ]
     }
