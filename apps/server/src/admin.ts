@@ -90,7 +90,17 @@ const customerOrganization = (ctx: ServerContext, customerId: string, organizati
 const organizationConnections = (ctx: ServerContext, organizationId: string) =>
   ctx.registry.all().filter((c) => c.organizationId === organizationId)
 
-export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): ServerAdmin => ({
+/**
+ * The admin operations, each in one storage transaction (like an RTM request): one that
+ * throws part-way leaves the storage as it was.
+ */
+export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): ServerAdmin => {
+  const operations = Object.entries(adminOperations(ctx, tokenEndpoint)) as Array<[string, (...args: unknown[]) => unknown]>
+  const atomic = operations.map(([name, operation]) => [name, (...args: unknown[]) => ctx.storage.transaction(() => operation(...args))])
+  return Object.fromEntries(atomic) as ServerAdmin
+}
+
+const adminOperations = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): ServerAdmin => ({
   issueAgentToken(agentId, organizationId) {
     if (!ctx.agents.get(agentId)) throw new AdminError(`Unknown agent ${agentId}`)
     return { access_token: ctx.tokens.issueAgentToken(agentId, organizationId).access_token, token_type: 'Bearer' }

@@ -48,31 +48,41 @@ export class TokenEndpoint {
 
   /** Issues a token for a customer directly (tests, admin). */
   issue(organizationId: string, customerId?: string): WireTokenResponse {
-    const customer = ensureCustomer(this.ctx, organizationId, customerId)
-    return this.response(organizationId, customer)
+    return this.ctx.storage.transaction(() => this.response(organizationId, ensureCustomer(this.ctx, organizationId, customerId)))
   }
 
   readonly handle = async ({ req, res, url, params }: RouteContext): Promise<void> => {
     const body = parseJsonBody(await readBody(req))
+    // One transaction: a customer it creates and the token land together, or neither.
+    const answer = this.ctx.storage.transaction(() => this.answer(body, req.headers, url, params))
+    if (!answer.ok) {
+      sendJson(res, answer.failure.status, answer.failure.body)
+      return
+    }
+    const suffix = params.group === undefined ? '' : `_g${params.group}`
+    const cookieOptions = { httpOnly: true, secure: true, sameSite: 'none' as const, path: COOKIE_PATH, maxAge: COOKIE_MAX_AGE_S }
+    sendJson(res, 200, answer.token, {
+      'Set-Cookie': [
+        serializeCookie(`__lc_cid${suffix}`, answer.customer.id, cookieOptions),
+        serializeCookie(`__lc_cst${suffix}`, answer.customer.identity_secret, cookieOptions),
+      ],
+    })
+  }
+
+  private answer(
+    body: unknown,
+    headers: RouteContext['req']['headers'],
+    url: URL,
+    params: Record<string, string>,
+  ): { ok: true; customer: CustomerRecord; token: WireTokenResponse } | { ok: false; failure: TokenFailure } {
     const parsed = tokenRequestSchema.safeParse(body)
     const outcome: Outcome = this.failure
       ? { ok: false, failure: this.failure }
       : !parsed.success
         ? invalid(body === undefined ? 'Body must be JSON' : describeIssues(parsed.error))
-        : this.resolve(parsed.data, req.headers, url, params)
-    if (!outcome.ok) {
-      sendJson(res, outcome.failure.status, outcome.failure.body)
-      return
-    }
-    const organizationId = parsed.success ? parsed.data.organization_id : ''
-    const suffix = params.group === undefined ? '' : `_g${params.group}`
-    const cookieOptions = { httpOnly: true, secure: true, sameSite: 'none' as const, path: COOKIE_PATH, maxAge: COOKIE_MAX_AGE_S }
-    sendJson(res, 200, this.response(organizationId, outcome.customer), {
-      'Set-Cookie': [
-        serializeCookie(`__lc_cid${suffix}`, outcome.customer.id, cookieOptions),
-        serializeCookie(`__lc_cst${suffix}`, outcome.customer.identity_secret, cookieOptions),
-      ],
-    })
+        : this.resolve(parsed.data, headers, url, params)
+    if (!outcome.ok) return outcome
+    return { ...outcome, token: this.response(parsed.success ? parsed.data.organization_id : '', outcome.customer) }
   }
 
   private resolve(

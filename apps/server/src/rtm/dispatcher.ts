@@ -80,7 +80,8 @@ export const dispatchFrame = <S extends Session>(
     ctx.storage.transaction(() => {
       for (const effect of effects) {
         try {
-          effect()
+          // A failing effect undoes its own writes only (a savepoint); the others go on.
+          ctx.storage.transaction(effect)
         } catch (error) {
           ctx.options.logger.error(`pushes after ${action} failed`, error)
         }
