@@ -62,7 +62,7 @@ const main = async (): Promise<void> => {
   const print = (event: ChatEvent) => {
     if (printed.has(event.id)) return
     printed.add(event.id)
-    console.log(formatLine(event, customer.getState().users))
+    console.log(formatLine(event, customer.state.getSnapshot().users))
   }
   customer.on('incoming_event', ({ event }) => print(event))
   customer.on('connected', ({ customer: me }) => console.log(`Customer ${me.id} connected\n`))

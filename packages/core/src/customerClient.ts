@@ -177,7 +177,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   const outbox = new Outbox({
     store,
     canSend: () => caughtUp && session.canSend(),
-    transmit: (entry) => transmitEvent(session.request, methods.getChat, entry),
+    transmit: (entry) => transmitEvent((payload) => session.request('send_event', payload), methods.getChat, entry),
     now: () => env.now(),
   })
   const methods = createCustomerMethods({

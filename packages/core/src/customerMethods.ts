@@ -18,6 +18,9 @@ import {
   type UrlInfo,
   type WelcomeMessageResult,
   type CustomerActionMap,
+  type WireIncomingEventPush,
+  type WireOutgoingEvent,
+  type WireSendEventResponse,
   buildStartChatPayload,
   isObject,
   parseChat,
@@ -40,7 +43,7 @@ import { type ChatHistory, createChatHistory } from './chatHistory'
 import type { Env } from './env'
 import type { ChatStore } from './state/chatStore'
 import type { Outbox } from './outbox'
-import type { ResultOf } from './transport/rtmClient'
+import type { ResultOf, RtmResult } from './transport/rtmClient'
 import { type UploadHandle, type UploadInput, uploadFile } from './upload'
 
 export type GroupStatus = 'online' | 'online_for_queue' | 'offline'
@@ -366,13 +369,13 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
   return methods
 }
 
-/** Sends one outbox entry: the `send_event` request, answered by its push (or read back). */
+/** Sends one outbox entry: the `send_event` request, answered by its push (or read back). Both sides use it. */
 export const transmitEvent = async (
-  send: MethodContext['send'],
+  sendEvent: (payload: { chat_id: string; event: WireOutgoingEvent; attach_to_last_thread?: boolean }) => Promise<RtmResult<WireSendEventResponse, WireIncomingEventPush>>,
   getChat: CustomerMethods['getChat'],
   entry: { chatId: string; event: OutgoingEvent; attachToLastThread?: boolean },
 ): Promise<ChatEvent> => {
-  const result = await send('send_event', {
+  const result = await sendEvent({
     chat_id: entry.chatId,
     event: serializeOutgoingEvent(entry.event),
     ...(entry.attachToLastThread && { attach_to_last_thread: true }),

@@ -1,12 +1,38 @@
-import { type CustomerClient, type CustomerClientConfig, createCustomerClient } from '@rapport/core'
+import {
+  type ConnectionSnapshot,
+  type ConnectionStatus,
+  type CustomerAuth,
+  type CustomerClient,
+  type CustomerClientConfig,
+  type CustomerMethods,
+  type ChatState,
+  type ExternalStore,
+  createCustomerClient,
+} from '@rapport/core'
 import type { CustomerEventMap, CustomerEventName } from '@rapport/protocol'
 
 export type InitConfig = Omit<CustomerClientConfig, 'env'>
 
 type Listener<K extends CustomerEventName> = (payload: CustomerEventMap[K]) => void
 
-/** The documented SDK instance: the client's methods plus on/off/once. */
-export type CustomerSDK = Omit<CustomerClient, 'on'> & {
+/**
+ * The documented SDK instance: the methods, `auth`, connection control and on/off/once;
+ * plus Rapport's read side (`state`, `connection`, `events$`, `status`), the same seam every
+ * adapter uses. The state's write side is not part of it.
+ */
+export type CustomerSDK = CustomerMethods & {
+  readonly auth: CustomerAuth
+  /** The chat state; read it with the selectors of `@rapport/core`. */
+  readonly state: ExternalStore<ChatState>
+  readonly connection: ExternalStore<ConnectionSnapshot>
+  readonly events$: CustomerClient['events$']
+  /** Shorthand for `connection.getSnapshot().status`. */
+  readonly status: ConnectionStatus
+  connect(): void
+  disconnect(): void
+  destroy(): void
+  /** Resolves once the connection is in `status` (at once if it already is). */
+  whenStatus(status: ConnectionStatus): Promise<void>
   /** Adds a listener; returns a function that removes it. */
   on<K extends CustomerEventName>(name: K, listener: Listener<K>): () => void
   /** Removes one listener, every listener of an event, or (no arguments) every listener. */
@@ -57,28 +83,61 @@ export const init = (config: InitConfig, env?: string): CustomerSDK => {
     return new Promise<CustomerEventMap[K]>((resolve) => void add(name, resolve as Listener<K>, true))
   }
 
-  const sdk: CustomerSDK = {
-    ...bindAll(client),
-    on: (name, listener) => add(name, listener, false),
+  const sdk = {
+    ...methodsOf(client),
+    auth: client.auth,
+    state: client.state,
+    connection: client.connection,
+    events$: client.events$,
+    get status() {
+      return client.status
+    },
+    connect: client.connect,
+    disconnect: client.disconnect,
+    whenStatus: client.whenStatus,
+    on: <K extends CustomerEventName>(name: K, listener: Listener<K>) => add(name, listener, false),
     off,
     once,
     destroy: () => {
       client.destroy()
       off()
     },
-  }
-  // keep the live getters of the client
-  Object.defineProperty(sdk, 'status', { get: () => client.status, enumerable: true })
+  } satisfies CustomerSDK
   return Object.freeze(sdk)
 }
 
-/** The client's methods bound to it, and its plain properties. */
-const bindAll = (client: CustomerClient): Omit<CustomerClient, 'on'> => {
-  const result: Record<string, unknown> = {}
-  for (const key of Object.keys(client) as Array<keyof CustomerClient>) {
-    if (key === 'on' || key === 'status') continue
-    const value = client[key]
-    result[key] = typeof value === 'function' ? (value as Function).bind(client) : value
-  }
-  return result as Omit<CustomerClient, 'on'>
-}
+/** The client's documented methods (closures: nothing to bind); the type makes sure none is missing. */
+const methodsOf = (client: CustomerClient): CustomerMethods => ({
+  acceptGreeting: client.acceptGreeting,
+  cancelGreeting: client.cancelGreeting,
+  cancelRate: client.cancelRate,
+  deactivateChat: client.deactivateChat,
+  deleteChatProperties: client.deleteChatProperties,
+  deleteEventProperties: client.deleteEventProperties,
+  deleteThreadProperties: client.deleteThreadProperties,
+  getChat: client.getChat,
+  getChatHistory: client.getChatHistory,
+  getCustomer: client.getCustomer,
+  getForm: client.getForm,
+  getUrlInfo: client.getUrlInfo,
+  listChats: client.listChats,
+  listGroupStatuses: client.listGroupStatuses,
+  listThreads: client.listThreads,
+  markEventsAsSeen: client.markEventsAsSeen,
+  rateChat: client.rateChat,
+  requestWelcomeMessage: client.requestWelcomeMessage,
+  resumeChat: client.resumeChat,
+  sendEvent: client.sendEvent,
+  sendGreetingButtonClicked: client.sendGreetingButtonClicked,
+  sendRichMessagePostback: client.sendRichMessagePostback,
+  setCustomerSessionFields: client.setCustomerSessionFields,
+  setSneakPeek: client.setSneakPeek,
+  startChat: client.startChat,
+  updateChatProperties: client.updateChatProperties,
+  updateCustomer: client.updateCustomer,
+  updateCustomerPage: client.updateCustomerPage,
+  updateEventProperties: client.updateEventProperties,
+  updateThreadProperties: client.updateThreadProperties,
+  uploadFile: client.uploadFile,
+  request: client.request,
+})

@@ -21,7 +21,7 @@
  * await runChatFlow(chatFlowCommands(), { numRuns: 10, seed: 42 })
  * ```
  */
-import type { AgentClient, ConnectionPolicy, CustomerClient, RetryPolicy } from '@rapport/core'
+import { type AgentClient, type ConnectionPolicy, type CustomerClient, type RetryPolicy, chatEvents, tableValues } from '@rapport/core'
 import { createAgentClient, createCustomerClient } from '@rapport/node'
 import type { Storage } from '@rapport/server'
 import { type FaultProxy, createFaultProxy } from '@rapport/testing/node'
@@ -169,7 +169,7 @@ export const initialChatFlowModel = (): ChatFlowModel => ({ chatId: null, sent: 
 const SEND_WAIT_MS = 3_000
 
 const pendingIn = (customer: CustomerClient, customId: string): boolean =>
-  Object.values(customer.getState().events).some((e) => e.customId === customId && e.status === 'pending')
+  [...tableValues(customer.state.getSnapshot().events)].some((e) => e.customId === customId && e.status === 'pending')
 
 const trackSend = async (model: ChatFlowModel, world: ChatFlowWorld, by: Sender, text: string, send: (customId: string) => Promise<{ eventId: string }>) => {
   const seq = model.sent.length
@@ -244,9 +244,10 @@ class AgentSends implements ChatFlowCommand {
   check = (model: Readonly<ChatFlowModel>) => model.chatId !== null
   async run(model: ChatFlowModel, world: ChatFlowWorld) {
     const chatId = model.chatId as string
-    await trackSend(model, world, 'agent', this.text, (customId) =>
-      world.agent.sendEvent({ chatId, event: { type: 'message', text: this.text, customId } }),
-    )
+    await trackSend(model, world, 'agent', this.text, async (customId) => {
+      const event = await world.agent.sendEvent({ chatId, event: { type: 'message', text: this.text, customId } })
+      return { eventId: event.id }
+    })
   }
   toString = () => `AgentSends(${JSON.stringify(this.text)})`
 }
@@ -262,7 +263,7 @@ class DropCustomerConnection implements ChatFlowCommand {
       const n = world.proxy.dropAll()
       model.log.push(`proxy drops every connection (${n})`)
     } else {
-      const customerId = world.customer.getState().customerId
+      const customerId = world.customer.state.getSnapshot().customerId
       const n = customerId ? world.server.admin.dropCustomer(customerId) : 0
       model.log.push(`server drops the customer's sockets (${n})`)
     }
@@ -430,13 +431,9 @@ const serverView = (world: ChatFlowWorld, chatId: string): { threadIds: string[]
 }
 
 const customerView = (world: ChatFlowWorld, chatId: string, tracked: Set<string>): string[] => {
-  const state = world.customer.getState()
   const out: string[] = []
-  for (const threadId of state.chats[chatId]?.threadIds ?? [])
-    for (const eventId of state.threads[threadId]?.eventIds ?? []) {
-      const event = state.events[eventId]
-      if (event?.customId !== undefined && event.status !== 'failed' && tracked.has(event.customId)) out.push(event.customId)
-    }
+  for (const event of chatEvents(chatId)(world.customer.state.getSnapshot()))
+    if (event.status === 'sent' && event.customId !== undefined && tracked.has(event.customId)) out.push(event.customId)
   return out
 }
 

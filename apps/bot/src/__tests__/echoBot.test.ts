@@ -20,8 +20,8 @@ describe('echo bot', () => {
       const sent = await customer.sendEvent({ chatId: chat.id, event: { type: 'message', text: 'any news?' } })
       const reply = await secondReply
       expect(reply.event).toMatchObject({ text: defaultReply('any news?') })
-      expect(formatLine(sent, customer.getState().users)).toMatch(/\] Customer: any news\?$/)
-      expect(formatLine(reply.event, customer.getState().users)).toMatch(/\] Rapport Bot: /)
+      expect(formatLine(sent, customer.state.getSnapshot().users)).toMatch(/\] Customer: any news\?$/)
+      expect(formatLine(reply.event, customer.state.getSnapshot().users)).toMatch(/\] Rapport Bot: /)
     } finally {
       customer.destroy()
       bot.stop()

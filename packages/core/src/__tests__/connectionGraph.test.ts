@@ -124,7 +124,7 @@ describe('connection machine graph', () => {
         h.clock.advance(delay)
       } else if (event.type === 'xstate.done.actor.token') h.token().resolve((event as { output: unknown }).output as never)
       else if (event.type === 'xstate.error.actor.token') h.token().reject((event as { error: unknown }).error)
-      else if (event.type === 'xstate.done.actor.login') h.login().resolve((event as { output: unknown }).output)
+      else if (event.type === 'xstate.done.actor.login') h.login().resolve()
       else if (event.type === 'xstate.error.actor.login') h.login().reject((event as { error: unknown }).error)
       else if (event.type.startsWith('socket.')) h.socket().sendBack(event as never)
       else if (event.type.startsWith('heartbeat.')) h.heartbeat().sendBack(event as never)

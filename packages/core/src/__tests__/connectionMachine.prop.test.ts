@@ -92,7 +92,7 @@ const machineCommands = [
           lastLive(h.tokens)?.reject(kind === 'network' ? new TypeError('fetch failed') : new ChatError(kind === 'unauthorized' ? 'SSO_IDENTITY_EXCEPTION' : 'SSO_OAUTH_EXCEPTION', kind)),
         ),
     ),
-  fc.constant(new MachineCommand('login ok', (h) => lastLive(h.logins)?.resolve({ customer: { id: 'customer-1' } }))),
+  fc.constant(new MachineCommand('login ok', (h) => lastLive(h.logins)?.resolve())),
   wireErrorArb.map((type) => new MachineCommand(`login fails ${type}`, (h) => lastLive(h.logins)?.reject(ChatError.fromWire({ type, message: '' })))),
   reasonArb.map(
     (reason) =>
@@ -116,7 +116,7 @@ const driveMachineToConnected = async (h: H): Promise<boolean> => {
     if (isConnectedValue(value) && (value as { session: unknown }).session !== 'loggingIn' && (value as { session: unknown }).session !== 'opening') return true
     if (value === 'idle' || value === 'paused') h.send({ type: 'connect' })
     else if (lastLive(h.tokens)) lastLive(h.tokens)?.resolve({ token: 'Bearer t', customerId: 'customer-1' })
-    else if (lastLive(h.logins)) lastLive(h.logins)?.resolve({ customer: { id: 'customer-1' } })
+    else if (lastLive(h.logins)) lastLive(h.logins)?.resolve()
     else if (value !== null && typeof value === 'object' && (value as { session?: unknown }).session === 'opening') lastLive(h.sockets)?.sendBack({ type: 'socket.opened' })
     else h.clock.runAll()
   }
@@ -287,7 +287,7 @@ const clientCommands = [
   fc.constant(new ClientCommand('socket drop', (r) => r.env.liveSockets.at(-1)?.drop(1006))),
   fc.constant(new ClientCommand('getCustomer()', (r) => track(r, r.client.getCustomer()))),
   fc.constant(new ClientCommand('getCustomer()', (r) => track(r, r.client.getCustomer()))),
-  fc.constant(new ClientCommand("request('ping')", (r) => track(r, r.client.request('ping')))),
+  fc.constant(new ClientCommand("request('ping')", (r) => track(r, r.client.request('ping', {})))),
   fc.constant(
     new ClientCommand('connect()', (r) => {
       try {
@@ -354,7 +354,7 @@ describe('customer client, random event sequences (FakeEnv)', () => {
           await expect(customer).resolves.toMatchObject({ id: 'customer-1' })
           // and some stay in flight across destroy
           track(real, client.getCustomer())
-          track(real, client.request('ping'))
+          track(real, client.request('ping', {}))
           await flush(10)
         }
 

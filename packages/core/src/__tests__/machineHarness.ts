@@ -49,7 +49,7 @@ export interface FakeTokenCall extends Deferred<TokenOutput> {
   /** Neither settled nor aborted. */
   live: boolean
 }
-export interface FakeLoginCall extends Deferred<unknown> {
+export interface FakeLoginCall extends Deferred<void> {
   input: { token: string }
   live: boolean
 }
@@ -99,8 +99,8 @@ export const createHarness = (options: HarnessOptions = {}) => {
         tokens.push(call)
         return call.promise
       }),
-      login: fromPromise<unknown, { token: string }>(({ input, signal }) => {
-        const call: FakeLoginCall = Object.assign(deferred<unknown>(), { input, live: true })
+      login: fromPromise<void, { token: string }>(({ input, signal }) => {
+        const call: FakeLoginCall = Object.assign(deferred<void>(), { input, live: true })
         signal.addEventListener('abort', () => void (call.live = false))
         call.promise.then(() => void (call.live = false), () => void (call.live = false))
         logins.push(call)
@@ -147,11 +147,11 @@ export const createHarness = (options: HarnessOptions = {}) => {
     liveSockets: () => sockets.filter((s) => s.live),
     send: (event: Parameters<typeof actor.send>[0]) => actor.send(event),
     /** token → socket opened → login answered. */
-    async connectFully(login: unknown = { ok: true }, customerId = 'customer-1') {
+    async connectFully(customerId = 'customer-1') {
       h.token().resolve({ token: 'Bearer t', customerId })
       await flush()
       h.socket().sendBack({ type: 'socket.opened' })
-      h.login().resolve(login)
+      h.login().resolve()
       await flush()
     },
     /** Rejects the current login with a wire error type. */

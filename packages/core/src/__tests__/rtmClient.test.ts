@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { RtmClient } from '../transport/rtmClient'
 import { Transport } from '../transport/transport'
 
+/** The client is generic over a side's action map; these tests use any action name. */
+type AnyActions = Record<string, { request: object; response: unknown }>
+
 const setup = (options: { pendingLimit?: number; queueLimit?: number } = {}) => {
   const clock = new ManualClock()
   const transport = new Transport()
@@ -16,7 +19,7 @@ const setup = (options: { pendingLimit?: number; queueLimit?: number } = {}) => 
     onerror: null,
     onmessage: null,
   })
-  const rtm = new RtmClient(transport, { clock, random: seededRandom(7), requestTimeoutMs: 1_000, indirectGraceMs: 500, ...options })
+  const rtm = new RtmClient<AnyActions>(transport, { clock, random: seededRandom(7), requestTimeoutMs: 1_000, indirectGraceMs: 500, ...options })
   const respond = (index: number, payload: unknown = {}, success = true) => {
     const request = sent[index] as { request_id: string; action: string }
     transport.receive(JSON.stringify({ request_id: request.request_id, action: request.action, type: 'response', success, payload }))
@@ -31,7 +34,7 @@ const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve))
 describe('RtmClient', () => {
   it('correlates responses by request id, in any order', async () => {
     const { rtm, sent, respond } = setup()
-    const a = rtm.request('get_customer')
+    const a = rtm.request('get_customer', {})
     const b = rtm.request('list_chats', { limit: 10 })
     expect(sent.map((f) => f.action)).toEqual(['get_customer', 'list_chats'])
     expect(sent[0]?.request_id).not.toBe(sent[1]?.request_id)
@@ -43,14 +46,14 @@ describe('RtmClient', () => {
 
   it('rejects with the documented code of an error response', async () => {
     const { rtm, respond } = setup()
-    const call = rtm.request('send_event')
+    const call = rtm.request('send_event', {})
     respond(0, { error: { type: 'chat_inactive', message: 'inactive' } }, false)
     await expect(call).rejects.toMatchObject({ code: 'CHAT_INACTIVE', message: 'inactive' })
   })
 
   it('ignores frames for unknown or foreign request ids and malformed frames', async () => {
     const { rtm, transport, respond } = setup()
-    const call = rtm.request('get_customer')
+    const call = rtm.request('get_customer', {})
     transport.receive('not json')
     transport.receive(JSON.stringify({ request_id: 'other', action: 'get_customer', type: 'response', success: true, payload: {} }))
     respond(0, { ok: 1 })
@@ -59,7 +62,7 @@ describe('RtmClient', () => {
 
   it('times out with REQUEST_TIMEOUT and ignores a late answer', async () => {
     const { rtm, clock, respond } = setup()
-    const call = rtm.request('get_customer')
+    const call = rtm.request('get_customer', {})
     clock.advance(1_000)
     await expect(call).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' })
     expect(() => respond(0)).not.toThrow()
@@ -80,7 +83,7 @@ describe('RtmClient', () => {
 
   it('falls back to the response of an indirect request when no push comes within the grace period', async () => {
     const { rtm, clock, respond } = setup()
-    const call = rtm.request('start_chat')
+    const call = rtm.request('start_chat', {})
     respond(0, { chat_id: 'C', thread_id: 'T' })
     clock.advance(500)
     await expect(call).resolves.toEqual({ via: 'response', payload: { chat_id: 'C', thread_id: 'T' } })
@@ -88,7 +91,7 @@ describe('RtmClient', () => {
 
   it('keeps at most pendingLimit requests in flight and queues the rest, in order', async () => {
     const { rtm, sent, respond } = setup({ pendingLimit: 2 })
-    const calls = [rtm.request('a'), rtm.request('b'), rtm.request('c')]
+    const calls = [rtm.request('a', {}), rtm.request('b', {}), rtm.request('c', {})]
     expect(sent.map((f) => f.action)).toEqual(['a', 'b'])
     expect(rtm.pendingCount).toBe(3)
     respond(0)
@@ -103,27 +106,27 @@ describe('RtmClient', () => {
 
   it('rejects with PENDING_REQUESTS_LIMIT_REACHED when the queue is full, sending nothing', async () => {
     const { rtm, sent } = setup({ pendingLimit: 1, queueLimit: 1 })
-    void rtm.request('a').catch(() => {})
-    void rtm.request('b').catch(() => {})
-    await expect(rtm.request('c')).rejects.toMatchObject({ code: 'PENDING_REQUESTS_LIMIT_REACHED' })
+    void rtm.request('a', {}).catch(() => {})
+    void rtm.request('b', {}).catch(() => {})
+    await expect(rtm.request('c', {})).rejects.toMatchObject({ code: 'PENDING_REQUESTS_LIMIT_REACHED' })
     expect(sent.map((f) => f.action)).toEqual(['a'])
     rtm.dispose()
   })
 
   it('settles every in-flight and queued request with CONNECTION_LOST when the socket goes, SDK_DESTROYED on dispose', async () => {
     const { rtm, transport } = setup({ pendingLimit: 1 })
-    const inFlight = rtm.request('a')
-    const queued = rtm.request('b')
+    const inFlight = rtm.request('a', {})
+    const queued = rtm.request('b', {})
     transport.detach()
     await expect(inFlight).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
     await expect(queued).rejects.toMatchObject({ code: 'CONNECTION_LOST' })
-    await expect(rtm.request('c')).rejects.toMatchObject({ code: 'NO_CONNECTION' })
+    await expect(rtm.request('c', {})).rejects.toMatchObject({ code: 'NO_CONNECTION' })
     rtm.dispose()
   })
 
   it('dispose rejects pending requests with SDK_DESTROYED and clears its timers', async () => {
     const { rtm, clock } = setup()
-    const call = rtm.request('a')
+    const call = rtm.request('a', {})
     rtm.dispose()
     await expect(call).rejects.toMatchObject({ code: 'SDK_DESTROYED' })
     expect(clock.pending).toBe(0)

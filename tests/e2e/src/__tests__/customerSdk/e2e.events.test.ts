@@ -50,7 +50,7 @@ describe('events, end to end', () => {
     const deactivated = sdk.once('chat_deactivated')
     await bot.deactivateChat({ id: chatId })
     expect(await deactivated).toEqual({ chatId })
-    expect(sdk.getState().chats[chatId]?.active).toBe(false)
+    expect(sdk.state.getSnapshot().chats[chatId]?.active).toBe(false)
   })
 
   it('chat_properties_deleted: {chatId, properties} with the deleted names', async () => {
@@ -167,7 +167,7 @@ describe('events, end to end', () => {
     const identity = switchableIdentity(server)
     const { sdk, me } = await connectedCustomer(server, { identityProvider: () => identity.auth })
     const { chat } = await sdk.startChat()
-    expect(sdk.getState().chats[chat.id]).toBeDefined()
+    expect(sdk.state.getSnapshot().chats[chat.id]).toBeDefined()
     const changed = sdk.once('identity_changed')
     const newIds: string[] = []
     sdk.on('customer_id', (id) => newIds.push(id))
@@ -177,7 +177,7 @@ describe('events, end to end', () => {
     expect(await changed).toEqual({ previousId: me.id, newId })
     expect((await reconnected).customer.id).toBe(newId)
     expect(newIds[0]).toBe(newId)
-    expect(sdk.getState().chats[chat.id]).toBeUndefined()
+    expect(sdk.state.getSnapshot().chats[chat.id]).toBeUndefined()
     expect((await sdk.listChats()).chatsSummary).toEqual([])
   })
 
@@ -223,7 +223,7 @@ describe('events, end to end', () => {
     const server = await startServer()
     const { sdk, bot, chatId, threadId } = await chatWithBot(server)
     const incoming = sdk.once('incoming_event')
-    const { eventId } = await bot.sendEvent({ chatId, event: { type: 'message', text: 'Typo hree' } })
+    const { id: eventId } = await bot.sendEvent({ chatId, event: { type: 'message', text: 'Typo hree' } })
     await incoming
     const updated = sdk.once('event_updated')
     server.admin.updateEvent(ORG, chatId, threadId, eventId, { text: 'Typo here' })
@@ -283,14 +283,14 @@ describe('events, end to end', () => {
     expect(payload.chat.id).toBe(chat.id)
     expect(payload.chat.thread).toMatchObject({ id: chat.thread?.id, active: true, events: [{ type: 'message', text: 'From tab 1', authorId: me.id }] })
     expect(payload.chat.users.map((u) => u.id)).toContain(me.id)
-    expect(tab2.getState().chats[chat.id]?.active).toBe(true)
+    expect(tab2.state.getSnapshot().chats[chat.id]?.active).toBe(true)
   })
 
   it('incoming_event: {chatId, event} with the whole event', async () => {
     const server = await startServer()
     const { sdk, bot, chatId, threadId } = await chatWithBot(server)
     const incoming = sdk.once('incoming_event')
-    const { eventId } = await bot.sendEvent({ chatId, event: { type: 'message', text: 'On its way', customId: 'agent-1' } })
+    const { id: eventId } = await bot.sendEvent({ chatId, event: { type: 'message', text: 'On its way', customId: 'agent-1' } })
     expect(await incoming).toEqual({
       chatId,
       event: expect.objectContaining({
@@ -413,7 +413,7 @@ describe('events, end to end', () => {
     const { sdk, bot, chatId } = await chatWithBot(server)
     await agent(server, ALICE.token, 'not_accepting_chats')
     const added = sdk.once('user_added_to_chat')
-    await bot.request('add_user_to_chat', { chat_id: chatId, user_id: ALICE.id, user_type: 'agent' })
+    await bot.request('add_user_to_chat', { chat_id: chatId, user_id: ALICE.id, user_type: 'agent', visibility: 'all' })
     expect(await added).toEqual({
       chatId,
       user: { id: ALICE.id, type: 'agent', name: 'Alice', avatar: expect.any(String), jobTitle: 'Support Agent', present: true },
@@ -440,7 +440,7 @@ describe('events, end to end', () => {
     const { sdk, bot, chatId } = await chatWithBot(server)
     await agent(server, ALICE.token, 'not_accepting_chats')
     const added = sdk.once('user_added_to_chat')
-    await bot.request('add_user_to_chat', { chat_id: chatId, user_id: ALICE.id, user_type: 'agent' })
+    await bot.request('add_user_to_chat', { chat_id: chatId, user_id: ALICE.id, user_type: 'agent', visibility: 'all' })
     await added
     const removed = sdk.once('user_removed_from_chat')
     await bot.request('remove_user_from_chat', { chat_id: chatId, user_id: ALICE.id, user_type: 'agent' })

@@ -82,7 +82,7 @@ describe('disconnection reasons, end to end', () => {
     expect((await reconnected).customer.id).toBe(newId)
     expect(sdk.status).toBe('connected')
     expect(reasons).not.toContain('identity_mismatch')
-    expect(Object.keys(sdk.getState().chats)).toEqual([])
+    expect(Object.keys(sdk.state.getSnapshot().chats)).toEqual([])
     // fully usable as the new customer
     const { chat } = await sdk.startChat()
     expect(chat.users.map((u) => u.id)).toContain(newId)

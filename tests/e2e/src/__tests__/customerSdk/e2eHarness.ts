@@ -239,12 +239,12 @@ export const expectSuccess = (value: unknown): void => expect(value).toEqual({ s
 
 /** A rich message (cards) with one postback button, as an agent sends it on the wire. */
 export const richMessageWire = (postbackId = 'pb-yes') => ({
-  type: 'rich_message',
-  template_id: 'cards',
+  type: 'rich_message' as const,
+  template_id: 'cards' as const,
   elements: [
     {
       title: 'Did this help?',
-      buttons: [{ type: 'message', text: 'Yes', postback_id: postbackId, user_ids: [], value: 'yes' }],
+      buttons: [{ type: 'message' as const, text: 'Yes', postback_id: postbackId, user_ids: [], value: 'yes' }],
     },
   ],
 })
