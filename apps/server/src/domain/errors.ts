@@ -4,6 +4,8 @@
  * RTM layer turns a `DomainError` into its wire error (`rtm/rtmError.ts`, in one place).
  * Any other exception is a bug, answered as `internal`.
  */
+import { TypedError } from '../util/typedError'
+
 export type DomainErrorType =
   /** The chat, thread, event, agent or URL does not exist — or is not the requester's to see. */
   | 'not_found'
@@ -20,15 +22,6 @@ export type DomainErrorType =
   /** The group routes chats manually: no agent can be predicted. */
   | 'group_unavailable'
 
-export class DomainError extends Error {
-  constructor(
-    readonly type: DomainErrorType,
-    message: string,
-    readonly data?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'DomainError'
-  }
-}
+export class DomainError extends TypedError<DomainErrorType> {}
 
 export const notFound = (what: string): DomainError => new DomainError('not_found', `${what} not found`)

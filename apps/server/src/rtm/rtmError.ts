@@ -1,17 +1,9 @@
 import type { WireError, WireErrorType } from '@rapport/protocol'
 import { DomainError } from '../domain/errors'
+import { TypedError } from '../util/typedError'
 
 /** A documented error a handler answers with (customer-rtm §10, agent-rtm §6). */
-export class RtmError extends Error {
-  constructor(
-    readonly type: WireErrorType,
-    message: string,
-    readonly data?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'RtmError'
-  }
-
+export class RtmError extends TypedError<WireErrorType> {
   toWire(): WireError {
     return { type: this.type, message: this.message, ...(this.data ? { data: this.data } : {}) }
   }
