@@ -172,7 +172,8 @@ export const createDefaultEnv = (): Env => {
 const formOf = (body: Exclude<UploadBody, { kind: 'stream' }>): FormData => {
   const form = new FormData()
   if (body.kind === 'blob') form.append('file', body.blob, body.name)
-  else form.append('file', body.file as unknown as Blob)
+  // React Native's FormData takes the `{uri, type, name}` object itself (the DOM typing knows only Blobs)
+  else Reflect.apply(FormData.prototype.append, form, ['file', body.file])
   return form
 }
 

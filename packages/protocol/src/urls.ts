@@ -3,7 +3,7 @@
  * default; a `serverUrl` (e.g. `http://localhost:8080`, the local server) replaces both
  * the API and the accounts origin.
  */
-import { API_VERSION } from './frames'
+import { API_VERSION, isObject } from './frames'
 
 export type Region = 'dal' | 'fra'
 
@@ -78,3 +78,11 @@ export interface WireTokenResponse {
 }
 
 export type WireTokenError = { identity_exception: string } | { oauth_exception: string; exception_description?: string }
+
+/** The token endpoint's success body, checked field by field; `null` when it is not one. */
+export const readTokenResponse = (body: unknown): WireTokenResponse | null => {
+  if (!isObject(body)) return null
+  const { access_token, entity_id, expires_in, token_type, organization_id } = body
+  if (typeof access_token !== 'string' || typeof entity_id !== 'string' || typeof expires_in !== 'number' || typeof token_type !== 'string') return null
+  return { access_token, entity_id, expires_in, token_type, organization_id: typeof organization_id === 'string' ? organization_id : '' }
+}

@@ -1,8 +1,8 @@
 import {
   type Endpoints,
-  type WireTokenResponse,
   customerTokenUrl,
   isObject,
+  readTokenResponse,
 } from '@rapport/protocol'
 import { ChatError } from '../chatError'
 import type { Env } from '../env'
@@ -90,15 +90,15 @@ export const createCookieAuth = (env: Env, options: CookieAuthOptions): Customer
       }
       if (isObject(body) && typeof body.identity_exception === 'string') throw new ChatError('SSO_IDENTITY_EXCEPTION', body.identity_exception)
       if (isObject(body) && typeof body.oauth_exception === 'string') throw new ChatError('SSO_OAUTH_EXCEPTION', body.oauth_exception)
-      const wire = body as WireTokenResponse
-      if (!isObject(body) || typeof wire.access_token !== 'string') throw new ChatError('SSO_OAUTH_EXCEPTION', 'server_error')
+      const wire = readTokenResponse(body)
+      if (!wire) throw new ChatError('SSO_OAUTH_EXCEPTION', 'server_error')
       const token: Token = {
         accessToken: wire.access_token.replace(/%3A/gi, ':'),
         entityId: wire.entity_id,
         expiresIn: wire.expires_in * 1000,
         tokenType: wire.token_type,
         creationDate: env.now(),
-        organizationId: wire.organization_id ?? options.organizationId,
+        organizationId: wire.organization_id || options.organizationId,
       }
       env.storage.setItem(key, JSON.stringify(token))
       return token
