@@ -16,7 +16,7 @@
  * customer events (bot replies) are delivered when they are in the customer's final state,
  * as its own reconnection and recovery left it (no refetch).
  */
-import type { AgentClient, CustomerClient } from '@rapport/core'
+import { type AgentClient, type CustomerClient, chatEvents, tableValues } from '@rapport/core'
 import { FAST_CONNECTION, startTestServer } from '@rapport/e2e'
 import { createAgentClient, createCustomerClient } from '@rapport/node'
 import { createFaultProxy } from '@rapport/testing/node'
@@ -140,7 +140,7 @@ const main = async (): Promise<void> => {
       proxy.dropAll()
     } else if (roll < 0.5) {
       faults.adminDrops++
-      const victim = customers[between(0, customers.length - 1)]?.client.getState().customerId
+      const victim = customers[between(0, customers.length - 1)]?.client.state.getSnapshot().customerId
       if (victim) server.admin.dropCustomer(victim)
     } else if (roll < 0.8) {
       faults.stalls++
@@ -170,17 +170,16 @@ const main = async (): Promise<void> => {
     for (const threadId of chat.thread_ids)
       for (const event of server.storage.listEvents(ORG, threadId)) if (event.custom_id) stored.set(event.custom_id, (stored.get(event.custom_id) ?? 0) + 1)
 
-  const pendingOf = (client: CustomerClient): Set<string> =>
-    new Set(Object.values(client.getState().events).filter((e) => e.status === 'pending' && e.customId).map((e) => e.customId as string))
+  const pendingOf = (client: CustomerClient): Set<string> => {
+    const ids = new Set<string>()
+    for (const e of tableValues(client.state.getSnapshot().events)) if (e.status === 'pending' && e.customId) ids.add(e.customId)
+    return ids
+  }
   const inState = (client: CustomerClient): Map<string, number> => {
     const counts = new Map<string, number>()
-    const state = client.getState()
-    for (const chat of Object.values(state.chats))
-      for (const threadId of chat.threadIds)
-        for (const id of state.threads[threadId]?.eventIds ?? []) {
-          const e = state.events[id]
-          if (e?.customId && e.status !== 'failed') counts.set(e.customId, (counts.get(e.customId) ?? 0) + 1)
-        }
+    const state = client.state.getSnapshot()
+    for (const chatId of Object.keys(state.chats))
+      for (const e of chatEvents(chatId)(state)) if (e.customId && e.status === 'sent') counts.set(e.customId, (counts.get(e.customId) ?? 0) + 1)
     return counts
   }
 
