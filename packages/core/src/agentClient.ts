@@ -187,19 +187,16 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
 
   /** After a reconnect: emit, once and in order, the events of known chats the bot missed; then send what waited. */
   const catchUp = async (): Promise<void> => {
-    const generation = session.generation
     caughtUp = false
-    for (const [chatId, since] of [...newestAt]) {
-      try {
+    const ready = await session.settle(async () => {
+      for (const [chatId, since] of [...newestAt]) {
         const chat = await getChat({ chatId })
         for (const event of chat.thread?.events ?? []) {
           if (event.createdAt >= since && !recent.has(event.id)) publish({ type: 'incoming_event', payload: { chatId, event, visibility: 'all' } })
         }
-      } catch {
-        return // dropped again: the next session catches up
       }
-    }
-    if (generation !== session.generation || !session.canSend()) return
+    })
+    if (!ready) return
     caughtUp = true
     outbox.pump()
   }

@@ -195,25 +195,22 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   })
 
   /**
-   * After every login: emit what was missed while away, then send what waited in the
-   * outbox. A failure (the connection dropped again) leaves both for the next login.
+   * After every login: emit what was missed while away (retried, or the session is
+   * replaced), then send what waited in the outbox.
    */
   const catchUp = async (loginChats: string[]): Promise<void> => {
-    const generation = session.generation
     caughtUp = false
-    try {
-      await recoverChats({
+    const ready = await session.settle(() =>
+      recoverChats({
         store,
         send: session.request,
         loginChats,
         onServerEvent: (event) => {
           if (event.customId) outbox.confirm(event.customId, event)
         },
-      })
-    } catch {
-      return // the next session catches up
-    }
-    if (generation !== session.generation || session.destroyed) return
+      }),
+    )
+    if (!ready) return
     caughtUp = true
     outbox.pump()
   }

@@ -2,6 +2,8 @@ import { LIMITS } from '@rapport/protocol'
 
 /** Timings and retry figures of the connection; every one can be overridden. */
 export interface ConnectionPolicy {
+  /** The token (identity provider or token endpoint) must come within this. */
+  tokenTimeoutMs: number
   /** Socket open must complete within this. */
   connectTimeoutMs: number
   /** `login` must be answered within this (protocol figure). */
@@ -12,6 +14,8 @@ export interface ConnectionPolicy {
   pongTimeoutMs: number
   /** Unstable this long with no frame at all: the socket is replaced. */
   unstableGraceMs: number
+  /** After a login, catching up on missed events is tried this many times before the session is replaced. */
+  catchUpAttempts: number
   retry: RetryPolicy
 }
 
@@ -27,11 +31,13 @@ export interface RetryPolicy {
 }
 
 export const DEFAULTS: ConnectionPolicy = {
+  tokenTimeoutMs: 15_000,
   connectTimeoutMs: 10_000,
   loginTimeoutMs: LIMITS.loginTimeoutMs,
   pingIntervalMs: LIMITS.pingIntervalMs,
   pongTimeoutMs: 5_000,
   unstableGraceMs: 15_000,
+  catchUpAttempts: 3,
   retry: {
     baseDelayMs: 1_000,
     slowBaseDelayMs: 5_000,

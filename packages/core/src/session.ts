@@ -11,6 +11,7 @@ import {
   statusOf,
   waitForStatus,
 } from './connection/connectionMachine'
+import { nextDelay } from './connection/retryPolicy'
 import { openSocket } from './connection/socketActor'
 import type { ConnectionPolicy } from './defaults'
 import type { Env } from './env'
@@ -72,6 +73,13 @@ export interface Session<M extends ActionMapShape<M>, L> {
   connect(): void
   disconnect(): void
   whenStatus(status: ConnectionStatus): Promise<void>
+  /**
+   * Runs the work a fresh login needs (catching up on missed events) for the current
+   * session: retried with backoff when it fails while the session lasts; when it cannot
+   * finish, the session is replaced (a reconnect) rather than left half-ready. Resolves
+   * true once done for this session, false if the session ended first.
+   */
+  settle(work: () => Promise<void>): Promise<boolean>
   /** Runs `dispose` when the session is destroyed. */
   own(dispose: () => void): void
   start(): void
@@ -205,6 +213,24 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
     whenStatus: async (status) => {
       if (destroyed && status !== 'destroyed') throw new ChatError('SDK_DESTROYED', 'This instance was destroyed')
       await waitForStatus(actor, status)
+    },
+    settle: async (work) => {
+      const current = generation
+      const stillCurrent = () => !destroyed && generation === current && canSend()
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await work()
+          return stillCurrent()
+        } catch {
+          if (!stillCurrent()) return false // the session went away: the next one starts over
+          if (attempt >= policy.catchUpAttempts) {
+            actor.send({ type: 'session.failed' })
+            return false
+          }
+          await new Promise<void>((resolve) => env.clock.setTimeout(() => resolve(), nextDelay(attempt, policy.retry, () => env.random())))
+          if (!stillCurrent()) return false
+        }
+      }
     },
     own: (dispose) => void disposers.push(dispose),
     start: () => {

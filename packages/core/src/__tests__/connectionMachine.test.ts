@@ -209,6 +209,28 @@ describe('connection machine: losing the connection', () => {
     expect(h.liveSockets()).toHaveLength(0)
   })
 
+  it('a token that never comes is a failed attempt after tokenTimeoutMs: reconnecting, then a new token call', async () => {
+    const h = createHarness({ tokenTimeoutMs: DEFAULTS.tokenTimeoutMs })
+    expect(h.value()).toBe('connecting')
+    h.clock.advance(DEFAULTS.tokenTimeoutMs - 1)
+    expect(h.value()).toBe('connecting')
+    h.clock.advance(1)
+    expect(h.value()).toBe('reconnecting')
+    expect(h.token().live).toBe(false)
+    expect(h.snapshot().context.attempt).toBe(1)
+    h.clock.advance(DEFAULTS.retry.baseDelayMs) // the first retry comes within the base delay
+    expect(h.value()).toBe('connecting')
+    expect(h.tokens).toHaveLength(2)
+  })
+
+  it('session.failed (the client could not catch up) replaces the session: reconnecting, disconnected emitted', async () => {
+    const h = await connected()
+    h.send({ type: 'session.failed' })
+    expect(h.value()).toBe('reconnecting')
+    expect(h.liveSockets()).toHaveLength(0)
+    expect(h.emittedOf('disconnected')).toEqual([{ type: 'disconnected', reason: 'connection_lost' }])
+  })
+
   it('reconnects after the backoff delay and emits connected again; resetAttempts after login', async () => {
     const h = await connected()
     h.socket().sendBack({ type: 'socket.closed' })

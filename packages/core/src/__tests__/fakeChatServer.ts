@@ -18,6 +18,8 @@ export class FakeChatServer {
   loginError: string | null = null
   /** Stop answering anything (a stalled server). */
   silent = false
+  /** Answers the next N requests of an action with this error type (e.g. a failing `get_chat`). */
+  readonly failNext = new Map<string, { type: string; times: number }>()
   private clock = 0
   private seq = 0
   private wired = new WeakSet<FakeSocket>()
@@ -111,6 +113,11 @@ export class FakeChatServer {
   private handle(socket: FakeSocket, frame: Frame): void {
     if (this.silent || !socket.isOpen) return
     const p = frame.payload ?? {}
+    const failure = this.failNext.get(frame.action)
+    if (failure && failure.times > 0) {
+      failure.times--
+      return this.fail(socket, frame, failure.type)
+    }
     switch (frame.action) {
       case 'login':
         if (this.loginError) return this.fail(socket, frame, this.loginError)

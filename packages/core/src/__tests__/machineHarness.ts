@@ -74,6 +74,11 @@ export interface HarnessOptions {
   region?: string
   policy?: ConnectionPolicy
   random?: () => number
+  /**
+   * The token timeout; a day by default, so that tests about other things can leave a
+   * token call pending across long clock advances (the token-timeout test sets the real one).
+   */
+  tokenTimeoutMs?: number
 }
 
 /**
@@ -120,7 +125,7 @@ export const createHarness = (options: HarnessOptions = {}) => {
     },
   })
   const input: ConnectionInput = {
-    policy: options.policy ?? DEFAULTS,
+    policy: { ...(options.policy ?? DEFAULTS), tokenTimeoutMs: options.tokenTimeoutMs ?? 24 * 60 * 60_000 },
     env: { now: () => clock.now(), random },
     autoConnect: options.autoConnect ?? true,
     ...(options.customerId !== undefined && { customerId: options.customerId }),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { CustomerClientConfig } from '../customerClient'
 import { orderToArray } from '../state/collections'
 import { getEvent } from '../state/chatReducer'
+import { DEFAULTS } from '../defaults'
 import { FakeChatServer } from './fakeChatServer'
 import { flush, setup } from './helpers'
 
@@ -279,6 +280,52 @@ describe('field-known failures of chat clients', () => {
       server.wireChat = () => chat
     })
     expect(client.state.getSnapshot().chats.C1?.eventsSeenUpTo[server.customerId]).toBe(seenUpTo)
+    client.destroy()
+  })
+
+  it('a token endpoint that never answers: each attempt times out and counts as failed, the client keeps trying', async () => {
+    const env = new FakeEnv({ http: () => new Promise(() => {}) })
+    const { client } = setup({}, env)
+    await flush()
+    expect(client.status).toBe('connecting')
+    env.clock.advance(10_000) // the token request's own timeout: a failed attempt
+    await flush()
+    expect(client.status).toBe('reconnecting')
+    env.clock.advance(DEFAULTS.retry.baseDelayMs)
+    await flush()
+    expect(env.httpRequests).toHaveLength(2)
+    client.destroy()
+  })
+
+  it('a failed catch-up request is retried: the outbox still sends once the session has caught up', async () => {
+    const { env, server, client } = await start()
+    server.latest('C1')
+    await client.getChat({ chatId: 'C1' })
+    server.failNext.set('get_chat', { type: 'internal', times: 1 })
+    await outage(env)
+    expect(client.status).toBe('connected')
+    const sent = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'after a failed catch-up' } })
+    env.clock.advance(DEFAULTS.retry.baseDelayMs)
+    await flush(20)
+    await expect(sent).resolves.toMatchObject({ text: 'after a failed catch-up' })
+    expect(server.count('get_chat')).toBeGreaterThanOrEqual(3) // the first read, the failed catch-up, its retry
+    client.destroy()
+  })
+
+  it('a catch-up that keeps failing replaces the session instead of leaving sends waiting', async () => {
+    const { env, server, client } = await start()
+    server.latest('C1')
+    await client.getChat({ chatId: 'C1' })
+    server.failNext.set('get_chat', { type: 'internal', times: DEFAULTS.catchUpAttempts })
+    const sockets = env.sockets.length
+    await outage(env)
+    const sent = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'still goes' } })
+    for (let i = 0; i < 10; i++) {
+      env.clock.advance(1_000)
+      await flush(10)
+    }
+    expect(env.sockets.length).toBeGreaterThan(sockets + 1) // the outage's socket, then a replacement
+    await expect(sent).resolves.toMatchObject({ text: 'still goes' })
     client.destroy()
   })
 

@@ -36,12 +36,30 @@ export interface CookieAuthOptions {
   redirectUri?: string
   /** Storage key prefix for the cached token. */
   tokenStoragePrefix?: string
+  /** A token request not answered within this fails (and the next call asks again). */
+  requestTimeoutMs?: number
 }
 
 export const tokenStorageKey = (options: Pick<CookieAuthOptions, 'organizationId' | 'uniqueGroups' | 'groupId' | 'tokenStoragePrefix'>): string =>
   `${options.tokenStoragePrefix ?? '@@lc_auth_token:'}${options.organizationId}${options.uniqueGroups ? `:${options.groupId ?? 0}` : ''}`
 
 const MARGIN_MS = 60 * 60 * 1000
+
+/** Rejects with `temporarily_unavailable` when `promise` takes longer than `ms` (a token endpoint that never answers). */
+const withTimeout = <T>(env: Env, ms: number, promise: Promise<T>): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = env.clock.setTimeout(() => reject(new ChatError('SSO_OAUTH_EXCEPTION', 'temporarily_unavailable', { cause: 'timeout' })), ms)
+    promise.then(
+      (value) => {
+        env.clock.clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        env.clock.clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
 
 /**
  * The built-in identity: the accounts service's cookie grant (http.md §2.1). The
@@ -66,7 +84,7 @@ export const createCookieAuth = (env: Env, options: CookieAuthOptions): Customer
 
   const fetchToken = (): Promise<Token> => {
     inflight ??= (async () => {
-      const response = await env
+      const response = await withTimeout(env, options.requestTimeoutMs ?? 10_000, env
         .http({
           method: 'POST',
           url: customerTokenUrl(options.endpoints, options),
@@ -81,7 +99,7 @@ export const createCookieAuth = (env: Env, options: CookieAuthOptions): Customer
         })
         .catch((error: unknown) => {
           throw new ChatError('SSO_OAUTH_EXCEPTION', 'temporarily_unavailable', { cause: String(error) })
-        })
+        }))
       let body: unknown
       try {
         body = JSON.parse(response.body)

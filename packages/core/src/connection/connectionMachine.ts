@@ -70,6 +70,8 @@ export type ConnectionEvent =
   | SocketEvent
   | HeartbeatEvent
   | { type: 'server.disconnected'; reason: string; data?: Record<string, unknown> }
+  /** The client could not finish its work after login (catch-up): the session is replaced. */
+  | { type: 'session.failed' }
   | { type: 'network.online' }
   | { type: 'network.offline' }
   | { type: 'page.visible' }
@@ -175,6 +177,7 @@ export const connectionMachine = setup({
   },
   delays: {
     connectTimeout: ({ context }) => context.policy.connectTimeoutMs,
+    tokenTimeout: ({ context }) => context.policy.tokenTimeoutMs,
     loginTimeout: ({ context }) => context.policy.loginTimeoutMs + 1_000,
     unstableGrace: ({ context }) => context.policy.unstableGraceMs,
     retryDelay: ({ context }) => {
@@ -284,6 +287,8 @@ export const connectionMachine = setup({
         },
         onError: { target: 'ending', actions: { type: 'recordEnd', params: ({ event }) => endForTokenError(event.error) } },
       },
+      // a token endpoint that never answers is a failed attempt, not a wait without end
+      after: { tokenTimeout: { target: 'ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
     },
     session: {
       invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
@@ -293,6 +298,7 @@ export const connectionMachine = setup({
           target: 'ending',
           actions: { type: 'recordEnd', params: ({ context, event }) => endForReason(context.reasonPolicy, event.reason, event.data) },
         },
+        'session.failed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
       },
       initial: 'opening',
       states: {
