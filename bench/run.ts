@@ -1,16 +1,27 @@
 /**
  * Rapport's benchmarks. Every figure is printed next to a baseline measured in the
  * same run, as a ratio; nothing here passes or fails. `pnpm bench` from the root.
+ *
+ *   pnpm bench                       quick (about two minutes)
+ *   BENCH_FULL=1 pnpm bench          the issues' figures: 5 repetitions, 60 s limit, 200 appends
+ *   BENCH_ONLY=throughput,append pnpm bench
+ *                                    some sections only: size, state, frames, throughput, append, burst
+ *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
+ *                                    pushes per throughput run, and a Rapport run's time limit
  */
+import { cpus, loadavg } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { type ChatAction, chatReducer, initialChatState } from '@rapport/core'
 import { type ChatEvent, decodeServerFrame, parsePush } from '@rapport/protocol'
 import { build } from 'esbuild'
 import { produce } from 'immer'
 import { Bench } from 'tinybench'
+import { appendCost, burst } from './inbound'
+import { row } from './report'
+import { throughput } from './throughput'
 
-const row = (name: string, ours: number, baseline: number, unit: string) =>
-  console.log(`${name.padEnd(44)} ours ${ours.toFixed(1).padStart(10)} ${unit}   baseline ${baseline.toFixed(1).padStart(10)} ${unit}   ratio ${(ours / baseline).toFixed(2)}`)
+const full = process.env.BENCH_FULL === '1' || process.argv.includes('--full')
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null
 
 // ---------------------------------------------------------------- size
 const bundle = async (entry: string, conditions: string[] = []): Promise<Buffer> => {
@@ -54,7 +65,9 @@ const state = async (): Promise<void> => {
   naiveBig = produce(naiveBig, (d) => void (d.chats.C1 = { events: history.map((a) => (a.type === 'incoming_event' ? a.payload.event : event(0, 'x'))) }))
   const burst = Array.from({ length: 100 }, (_, i) => incoming(10_000 + i))
 
-  const bench = new Bench({ time: 500 })
+  // the naive baseline's burst takes a second or more per call: a quick run settles for
+  // fewer calls than tinybench's 16 warm-up and 64 measured ones
+  const bench = new Bench({ time: 500, ...(!full && { iterations: 10, warmupIterations: 2 }) })
   bench
     .add('ours: burst of 100 into a 10k-event chat', () => {
       chatReducer(big, burst)
@@ -102,6 +115,23 @@ const frames = async (): Promise<void> => {
   row('1000 incoming_event frames (mean)', mean('ours'), mean('baseline'), 'ms')
 }
 
-await size()
-await state()
-await frames()
+console.log(`# ${full ? 'full' : 'quick'} run; ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+const sections: Record<string, () => Promise<void>> = {
+  size,
+  state,
+  frames,
+  throughput: () =>
+    throughput({
+      count: Number(process.env.BENCH_PUSHES ?? 20_000),
+      repetitions: full ? 5 : 3,
+      limitMs: Number(process.env.BENCH_LIMIT_S ?? (full ? 60 : 20)) * 1000,
+    }),
+  append: () => appendCost(full ? { pushes: 200, round: 25, warmup: 20 } : { pushes: 50, round: 10, warmup: 5 }),
+  burst: () => burst({ repetitions: full ? 5 : 3 }),
+}
+for (const [name, section] of Object.entries(sections)) {
+  if (only && !only.has(name)) continue
+  const start = performance.now()
+  await section()
+  console.log(`  (${name}: ${((performance.now() - start) / 1000).toFixed(0)} s)`)
+}
