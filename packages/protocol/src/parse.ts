@@ -5,19 +5,37 @@
 import type * as S from './sdk'
 import type * as W from './wire'
 import { renameGroupChooserKey as mapGroupChooser } from './forms'
+import { isObject } from './frames'
+import { mapRecord, nullRecord, recordFrom } from './records'
 
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback)
 
+/**
+ * `[{name: value}]` → `{name: value}`, the first key of each entry, order kept. Keys are
+ * customer data: the record has no prototype, so `__proto__` is a field like any other.
+ * A value that is not text is dropped (numbers and booleans are written as text).
+ */
 export const parseSessionFields = (fields: W.WireSessionFields | undefined): S.SessionFields => {
-  // Built with `fromEntries` (own data properties): keys are customer data, and a plain
-  // assignment would swallow a key named `__proto__`.
-  const entries: Array<[string, string]> = []
-  for (const entry of fields ?? []) {
+  const record = nullRecord<string>()
+  if (!Array.isArray(fields)) return record
+  for (const entry of fields as unknown[]) {
+    if (!isObject(entry)) continue
     const key = Object.keys(entry)[0]
-    if (key !== undefined) entries.push([key, String(entry[key])])
+    if (key === undefined) continue
+    const value = entry[key]
+    if (typeof value === 'string') record[key] = value
+    else if (typeof value === 'number' || typeof value === 'boolean') record[key] = String(value)
   }
-  return Object.fromEntries(entries)
+  return record
 }
+
+/** `{namespace: {name: value}}`, copied into prototype-free records (values are kept as they are). */
+export const parseProperties = (properties: W.Properties | undefined): S.Properties =>
+  mapRecord(properties, (names) => (isObject(names) ? mapRecord(names, (value) => value) : undefined))
+
+/** `{namespace: [names]}` of the `*_properties_deleted` pushes, copied into a prototype-free record. */
+export const parsePropertyNames = (properties: W.PropertyNames | undefined): S.PropertyNames =>
+  mapRecord(properties, (names) => (Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : undefined))
 
 export const parseStatistics = (s: W.WireCustomerStatistics | undefined): S.CustomerStatistics => ({
   chatsCount: s?.chats_count ?? 0,
@@ -155,7 +173,7 @@ export const parseEvent = (e: W.WireEvent, threadId: string | null): S.ChatEvent
     authorId: stringOr(e.author_id, 'system'),
     createdAt: e.created_at,
     threadId,
-    properties: e.properties ?? {},
+    properties: parseProperties(e.properties),
   }
   switch (e.type) {
     case 'message':
@@ -206,7 +224,7 @@ export const parseEvent = (e: W.WireEvent, threadId: string | null): S.ChatEvent
         type: 'system_message',
         text: e.text,
         systemMessageType: e.system_message_type,
-        ...(e.text_vars !== undefined && { textVars: e.text_vars }),
+        ...(isObject(e.text_vars) && { textVars: mapRecord(e.text_vars, (v) => (typeof v === 'string' ? v : undefined)) }),
       }
     case 'custom':
       return { ...base, type: 'custom', ...(e.content !== undefined && { content: e.content }) }
@@ -236,22 +254,23 @@ export const parseThread = (t: W.WireThread, chatId: string): S.Thread => ({
   active: t.active,
   access: parseAccess(t.access),
   createdAt: t.created_at,
-  userIds: t.user_ids,
+  userIds: t.user_ids ?? [],
   events: parseEvents(t.events, t.id),
-  properties: t.properties ?? {},
+  properties: parseProperties(t.properties),
   previousThreadId: t.previous_thread_id ?? null,
   nextThreadId: t.next_thread_id ?? null,
   queue: parseQueue(t.queue),
 })
 
+/** User id → the time up to which that user has seen the chat (prototype-free: ids are wire data). */
 export const parseSeenUpToMap = (users: W.WireUser[]): S.EventsSeenUpToMap =>
-  Object.fromEntries(users.map((u) => [u.id, u.events_seen_up_to ?? null]))
+  recordFrom(users.map((u) => [u.id, u.events_seen_up_to ?? null] as const))
 
 export const parseChat = (c: W.WireChat): S.Chat => ({
   id: c.id,
   access: parseAccess(c.access),
   users: c.users.map(parseChatUser),
-  properties: c.properties ?? {},
+  properties: parseProperties(c.properties),
   eventsSeenUpToMap: parseSeenUpToMap(c.users),
   thread: c.thread ? parseThread(c.thread, c.id) : null,
 })
@@ -261,7 +280,7 @@ export const parseChatSummary = (s: W.WireChatSummary): S.ChatSummary => {
     id: s.id,
     active: s.active ?? false,
     access: parseAccess(s.access),
-    properties: s.properties ?? {},
+    properties: parseProperties(s.properties),
     users: s.users.map(parseChatUser),
     lastThreadId: s.last_thread_id ?? null,
     lastThreadCreatedAt: s.last_thread_created_at ?? null,
