@@ -11,8 +11,9 @@ import {
   type WireSharedPushMap,
   sharedPushPayloads,
 } from './events'
-import { isObject } from './frames'
-import { parseAccess, parseChat, parseChatSummary, parseChatUser, parseEvent, parseQueue } from './parse'
+import { parseAccess, parseChat, parseChatSummary, parseChatUser, parseEvent, parseProperties, parseQueue } from './parse'
+import { SHARED_PUSH_SHAPES, chatRule, eventRule, inThread, inChat, queueRule, userRule } from './pushShapes'
+import { type FieldRule, type PushCheck, checkedParse, listOf, optional } from './shape'
 import type * as S from './sdk'
 import type * as W from './wire'
 
@@ -148,7 +149,7 @@ const parseAgentThreadSummary = (t: W.WireAgentThreadSummary): AgentThreadSummar
   id: t.id,
   createdAt: t.created_at,
   userIds: t.user_ids,
-  properties: t.properties ?? {},
+  properties: parseProperties(t.properties),
   active: t.active,
   access: parseAccess(t.access),
   queue: parseQueue(t.queue),
@@ -198,59 +199,31 @@ export const parseAgentLogin = (r: W.WireAgentLoginResponse): AgentConnectedPayl
 
 // ---------------------------------------------------------------- pushes
 
-/**
- * What a payload must carry for its push to mean anything: a field's kind, the strings it
- * may be, or the shape of a nested object. Checked before parsing; a push that does not
- * fit yields no event.
- */
-type FieldRule = 'string' | 'number' | 'boolean' | 'object' | 'array' | readonly string[] | Shape
-interface Shape {
-  readonly [field: string]: FieldRule
-}
-
-const fits = (value: unknown, rule: FieldRule): boolean => {
-  if (Array.isArray(rule)) return typeof value === 'string' && rule.includes(value)
-  switch (rule) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return typeof value === rule
-    case 'object':
-      return isObject(value)
-    case 'array':
-      return Array.isArray(value)
-    default:
-      return isObject(value) && Object.entries(rule).every(([field, inner]) => fits(value[field], inner))
-  }
-}
-
 interface PushRule<K extends AgentEventPush> {
-  /** The payload's shape; for a `list` push, the shape of each entry. */
-  shape: Shape
-  /** The payload is an array (`queue_positions_updated`). */
-  list?: true
+  /** What the payload must carry (for `queue_positions_updated`, a list); checked before `parse` reads it. */
+  shape: FieldRule
   parse(payload: WireAgentPushMap[K]): AgentEvent[]
 }
 
 const ev = <K extends AgentEventName>(type: K, payload: AgentEventMap[K]): AgentEvent => ({ type, payload }) as AgentEvent
 
-/** A push parsed by the customer's payload parser (`AgentEventMap` picks those entries of `CustomerEventMap`). */
-const shared = <K extends SharedPush>(type: K, shape: Shape): PushRule<K> => ({
-  shape,
+/** A push parsed by the customer's payload parser (`AgentEventMap` picks those entries of `CustomerEventMap`), with the shared rule. */
+const shared = <K extends SharedPush>(type: K): PushRule<K> => ({
+  shape: SHARED_PUSH_SHAPES[type],
   parse: (p) => [ev(type, sharedPushPayloads[type](p) as AgentEventMap[K])],
 })
 
 const ROUTING_STATUSES: readonly RoutingStatus[] = ['accepting_chats', 'not_accepting_chats', 'offline']
 const VISIBILITIES: readonly W.Recipients[] = ['all', 'agents']
-const eventShape: Shape = { id: 'string', type: 'string', created_at: 'string' }
-const inChat: Shape = { chat_id: 'string' }
-const inThread: Shape = { chat_id: 'string', thread_id: 'string' }
-const onEvent: Shape = { ...inThread, event_id: 'string' }
 
-/** How each agent push is checked and parsed: one entry per push, read by `parseAgentPush`. */
+/** How each agent push is checked and parsed: one entry per push, read by `parseAgentPushChecked`. */
 const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
   incoming_chat: {
-    shape: { chat: { id: 'string', users: 'array' } },
+    shape: {
+      chat: chatRule,
+      requester_id: optional('string'),
+      transferred_from: optional({ agent_ids: optional(listOf('string')), group_ids: optional(listOf('number')) }),
+    },
     parse: (p) => {
       const from = p.transferred_from
       return [
@@ -273,13 +246,13 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
       ev('chat_deactivated', { chatId: p.chat_id, threadId: p.thread_id, ...(typeof p.user_id === 'string' && { userId: p.user_id }) }),
     ],
   },
-  chat_transferred: shared('chat_transferred', { ...inChat, reason: 'string' }),
+  chat_transferred: shared('chat_transferred'),
   chat_access_updated: {
-    shape: { id: 'string', access: 'object' },
+    shape: { id: 'id', access: { group_ids: optional(listOf('number')) } },
     parse: (p) => [ev('chat_access_updated', { chatId: p.id, access: parseAccess(p.access) })],
   },
   user_added_to_chat: {
-    shape: { ...inChat, reason: 'string', user: { id: 'string', type: ['agent', 'customer'] } },
+    shape: { ...inChat, reason: 'string', user: userRule },
     parse: (p) => {
       const user = parseChatUser(p.user)
       return [
@@ -295,7 +268,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     },
   },
   user_removed_from_chat: {
-    shape: { ...inChat, user_id: 'string', reason: 'string' },
+    shape: { ...inChat, user_id: 'id', reason: 'string' },
     parse: (p) => [
       ev('user_removed_from_chat', {
         chatId: p.chat_id,
@@ -307,7 +280,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     ],
   },
   incoming_event: {
-    shape: { ...inThread, event: eventShape },
+    shape: { ...inThread, event: eventRule },
     parse: (p) => {
       const event = parseEvent(p.event, p.thread_id)
       const visibility = p.event.visibility ?? p.event.recipients
@@ -316,22 +289,18 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
         : []
     },
   },
-  event_deleted: shared('event_deleted', onEvent),
-  event_updated: shared('event_updated', { ...inThread, event: eventShape }),
-  incoming_rich_message_postback: shared('incoming_rich_message_postback', {
-    ...onEvent,
-    user_id: 'string',
-    postback: { id: 'string', toggled: 'boolean' },
-  }),
-  chat_properties_updated: shared('chat_properties_updated', { ...inChat, properties: 'object' }),
-  chat_properties_deleted: shared('chat_properties_deleted', { ...inChat, properties: 'object' }),
-  thread_properties_updated: shared('thread_properties_updated', { ...inThread, properties: 'object' }),
-  thread_properties_deleted: shared('thread_properties_deleted', { ...inThread, properties: 'object' }),
-  event_properties_updated: shared('event_properties_updated', { ...onEvent, properties: 'object' }),
-  event_properties_deleted: shared('event_properties_deleted', { ...onEvent, properties: 'object' }),
-  customer_updated: shared('customer_updated', { id: 'string' }),
+  event_deleted: shared('event_deleted'),
+  event_updated: shared('event_updated'),
+  incoming_rich_message_postback: shared('incoming_rich_message_postback'),
+  chat_properties_updated: shared('chat_properties_updated'),
+  chat_properties_deleted: shared('chat_properties_deleted'),
+  thread_properties_updated: shared('thread_properties_updated'),
+  thread_properties_deleted: shared('thread_properties_deleted'),
+  event_properties_updated: shared('event_properties_updated'),
+  event_properties_deleted: shared('event_properties_deleted'),
+  customer_updated: shared('customer_updated'),
   incoming_sneak_peek: {
-    shape: { ...inThread, sneak_peek: { author_id: 'string', text: 'string' } },
+    shape: { ...inThread, sneak_peek: { author_id: 'id', text: 'string' } },
     parse: (p) => [
       ev('incoming_sneak_peek', {
         chatId: p.chat_id,
@@ -345,7 +314,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     ],
   },
   incoming_typing_indicator: {
-    shape: { ...inThread, typing_indicator: { author_id: 'string', is_typing: 'boolean' } },
+    shape: { ...inThread, typing_indicator: { author_id: 'id', is_typing: 'boolean' } },
     parse: (p) => {
       const t = p.typing_indicator
       const visibility = t.visibility ?? t.recipients
@@ -363,15 +332,14 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
       ]
     },
   },
-  incoming_thinking_indicator: shared('incoming_thinking_indicator', { ...inThread, author_id: 'string', sent_at: 'string' }),
-  events_marked_as_seen: shared('events_marked_as_seen', { ...inChat, user_id: 'string', seen_up_to: 'string' }),
+  incoming_thinking_indicator: shared('incoming_thinking_indicator'),
+  events_marked_as_seen: shared('events_marked_as_seen'),
   routing_status_set: {
-    shape: { agent_id: 'string', status: ROUTING_STATUSES },
+    shape: { agent_id: 'id', status: ROUTING_STATUSES },
     parse: (p) => [ev('routing_status_set', { agentId: p.agent_id, status: p.status })],
   },
   queue_positions_updated: {
-    list: true,
-    shape: { ...inThread, queue: { position: 'number', wait_time: 'number' } },
+    shape: listOf({ ...inThread, queue: queueRule }),
     parse: (entries) => [
       ev('queue_positions_updated', {
         positions: entries.map((e) => ({
@@ -383,7 +351,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     ],
   },
   incoming_multicast: {
-    shape: {},
+    shape: { author_id: optional('string'), type: optional('string') },
     parse: (p) => [
       ev('incoming_multicast', {
         ...(typeof p.author_id === 'string' && { authorId: p.author_id }),
@@ -410,20 +378,28 @@ export const AGENT_EVENT_NAMES: readonly AgentEventName[] = [
 
 export const isAgentEventPush = (action: string): action is AgentEventPush => Object.hasOwn(AGENT_PUSH_RULES, action)
 
-const runRule = <K extends AgentEventPush>(action: K, payload: unknown): AgentEvent[] => {
+/** What each agent push must carry (the rules `parseAgentPushChecked` checks), for tests and tools. */
+export const AGENT_PUSH_SHAPES: { readonly [K in AgentEventPush]: FieldRule } = Object.fromEntries(
+  AGENT_EVENT_PUSHES.map((push) => [push, AGENT_PUSH_RULES[push].shape]),
+) as { [K in AgentEventPush]: FieldRule }
+
+const runRule = <K extends AgentEventPush>(action: K, payload: unknown): PushCheck<AgentEvent> => {
   const rule: PushRule<K> = AGENT_PUSH_RULES[action]
-  const entries: unknown[] | null = rule.list ? (Array.isArray(payload) ? payload : null) : [payload]
-  if (entries === null || !entries.every((entry) => fits(entry, rule.shape))) return []
-  // The one cast: the payload was checked against the rule's shape just above.
-  return rule.parse(payload as WireAgentPushMap[K])
+  return checkedParse(action, payload, rule.shape, rule.parse)
 }
 
 /**
- * Maps an agent push to the events it stands for. Returns `[]` for unknown pushes, for
- * `agent_disconnected` (the connection machine's business), for payloads missing what
- * their push needs, and for events of a type the SDK does not expose. A payload that
- * fits the outline but is broken deeper inside (say, a user that is not an object) may
- * throw: callers drop such a push.
+ * Maps an agent push to the events it stands for, and says when it drops one. An unknown
+ * push and `agent_disconnected` (the connection machine's business) are
+ * `{ ok: true, events: [] }`, as is an event of a type the SDK does not expose. A payload
+ * that does not fit its push's rule, or breaks the parser deeper inside, is
+ * `{ ok: false, reason: '<action>: <field>' }`. Never throws.
  */
-export const parseAgentPush = (action: string, payload: unknown): AgentEvent[] =>
-  isAgentEventPush(action) ? runRule(action, payload) : []
+export const parseAgentPushChecked = (action: string, payload: unknown): PushCheck<AgentEvent> =>
+  isAgentEventPush(action) ? runRule(action, payload) : { ok: true, events: [] }
+
+/** `parseAgentPushChecked` without the reason: the events of a push, `[]` for one that yields none or does not fit. Never throws. */
+export const parseAgentPush = (action: string, payload: unknown): AgentEvent[] => {
+  const result = parseAgentPushChecked(action, payload)
+  return result.ok ? result.events : []
+}
