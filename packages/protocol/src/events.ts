@@ -1,11 +1,35 @@
 /**
  * The SDK's events: names and payload types (seed 003 "Events", sdk-mapping §9), and
- * `parsePush`, which turns one wire push into the SDK events it stands for. The payload
- * parsers of pushes both sides share (`sharedPushPayloads`) serve `parseAgentPush` too.
+ * `parsePushChecked` / `parsePush`, which check one wire push against its rule and turn it
+ * into the SDK events it stands for. The payload parsers and rules of pushes both sides
+ * share (`sharedPushPayloads`, `SHARED_PUSH_SHAPES`) serve `parseAgentPushChecked` too.
  */
-import { parseChat, parseChatUser, parseEvent, parseGreeting, parseQueue, parseSessionFields } from './parse'
+import { CUSTOMER_PUSHES, type CustomerPush } from './actions'
+import {
+  parseChat,
+  parseChatUser,
+  parseEvent,
+  parseGreeting,
+  parseProperties,
+  parsePropertyNames,
+  parseQueue,
+  parseSessionFields,
+} from './parse'
+import {
+  SHARED_PUSH_SHAPES,
+  chatRule,
+  eventRule,
+  idlessEventRule,
+  inChat,
+  inThread,
+  queueRule,
+  userRule,
+} from './pushShapes'
+import { type FieldRule, type PushCheck, checkedParse, listOf, optional, orNull } from './shape'
 import type * as S from './sdk'
 import type * as W from './wire'
+
+export type { PushCheck } from './shape'
 
 export interface UserAddedToChatPayload {
   chatId: string
@@ -159,8 +183,6 @@ export const userDataEvents = (users: readonly S.ChatUser[]): CustomerEvent[] =>
 
 const userData = userDataEvent
 
-type P = Record<string, unknown>
-
 /** The pushes both sides receive in the same shape and parse into the same payload. */
 export type SharedPush =
   | 'chat_transferred'
@@ -210,12 +232,22 @@ export const sharedPushPayloads: { [K in SharedPush]: (p: WireSharedPushMap[K]) 
       ...(p.reason === 'manual' && typeof p.requester_id === 'string' && { requesterId: p.requester_id }),
     }
   },
-  chat_properties_updated: (p) => ({ chatId: p.chat_id, properties: p.properties }),
-  chat_properties_deleted: (p) => ({ chatId: p.chat_id, properties: p.properties }),
-  thread_properties_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: p.properties }),
-  thread_properties_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: p.properties }),
-  event_properties_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id, properties: p.properties }),
-  event_properties_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id, properties: p.properties }),
+  chat_properties_updated: (p) => ({ chatId: p.chat_id, properties: parseProperties(p.properties) }),
+  chat_properties_deleted: (p) => ({ chatId: p.chat_id, properties: parsePropertyNames(p.properties) }),
+  thread_properties_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: parseProperties(p.properties) }),
+  thread_properties_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, properties: parsePropertyNames(p.properties) }),
+  event_properties_updated: (p) => ({
+    chatId: p.chat_id,
+    threadId: p.thread_id,
+    eventId: p.event_id,
+    properties: parseProperties(p.properties),
+  }),
+  event_properties_deleted: (p) => ({
+    chatId: p.chat_id,
+    threadId: p.thread_id,
+    eventId: p.event_id,
+    properties: parsePropertyNames(p.properties),
+  }),
   event_updated: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, event: parseEvent(p.event, p.thread_id) }),
   event_deleted: (p) => ({ chatId: p.chat_id, threadId: p.thread_id, eventId: p.event_id }),
   events_marked_as_seen: (p) => ({ chatId: p.chat_id, userId: p.user_id, seenUpTo: p.seen_up_to }),
@@ -247,97 +279,205 @@ export const sharedPushPayloads: { [K in SharedPush]: (p: WireSharedPushMap[K]) 
   },
 }
 
-/**
- * Maps a wire push to the SDK events it stands for, in order. Returns `[]` for pushes
- * that produce no event (unknown ones, unparseable events, `customer_disconnected`,
- * which the connection machine handles).
- */
-export const parsePush = (action: string, payload: unknown): CustomerEvent[] => {
-  const p = payload as P
-  const shared = <K extends SharedPush>(name: K): CustomerEvent[] =>
-    [ev(name, sharedPushPayloads[name](payload as WireSharedPushMap[K]))]
-  switch (action) {
-    case 'incoming_chat': {
-      const chat = parseChat((p as unknown as W.WireIncomingChatPush).chat)
+/** The pushes that become customer events: all but the two the connection handles itself. */
+export type CustomerEventPush = Exclude<CustomerPush, 'customer_disconnected' | 'customer_side_storage_updated'>
+
+/** Wire payload of each customer push that becomes events (customer-rtm §7). */
+export interface WireCustomerPushMap extends WireSharedPushMap {
+  incoming_chat: W.WireIncomingChatPush
+  chat_deactivated: W.WireChatDeactivatedPush
+  user_added_to_chat: W.WireUserAddedToChatPush
+  user_removed_from_chat: W.WireUserRemovedFromChatPush
+  incoming_event_preview: W.WireEventPreviewPush
+  incoming_event: W.WireIncomingEventPush
+  groups_status_updated: W.WireGroupsStatusUpdatedPush
+  incoming_typing_indicator: W.WireTypingIndicatorPush
+  incoming_multicast: W.WireMulticastPush
+  incoming_greeting: W.WireGreeting
+  greeting_accepted: W.WireGreetingStatusPush
+  greeting_canceled: W.WireGreetingStatusPush
+  incoming_welcome_message: W.WireIncomingWelcomeMessagePush
+  queue_position_updated: W.WireQueuePositionUpdatedPush
+}
+
+interface PushRule<K extends CustomerEventPush> {
+  /** What the payload must carry; checked before `parse` reads it. */
+  shape: FieldRule
+  parse(payload: WireCustomerPushMap[K]): CustomerEvent[]
+}
+
+const shared = <K extends SharedPush>(type: K): PushRule<K> => ({
+  shape: SHARED_PUSH_SHAPES[type],
+  parse: (p) => [ev(type, sharedPushPayloads[type](p))],
+})
+
+/** An event without `id` (a preview, a welcome message) gets `''`. */
+const parseIdlessEvent = (event: W.WireIdlessEvent, threadId: string | null): S.ChatEvent | null =>
+  parseEvent({ ...event, id: event.id ?? '' }, threadId)
+
+/** How each customer push is checked and parsed: one entry per push, read by `parsePushChecked`. */
+const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
+  incoming_chat: {
+    shape: { chat: chatRule },
+    parse: (p) => {
+      const chat = parseChat(p.chat)
       return [...chat.users.map(userData), ev('incoming_chat', { chat })]
-    }
-    case 'incoming_event': {
-      const push = p as unknown as W.WireIncomingEventPush
-      const event = parseEvent(push.event, push.thread_id)
-      return event ? [ev('incoming_event', { chatId: push.chat_id, event })] : []
-    }
-    case 'chat_deactivated':
-      return [ev('chat_deactivated', { chatId: String(p.chat_id) })]
-    case 'user_added_to_chat': {
-      const push = p as unknown as W.WireUserAddedToChatPush
-      const user = parseChatUser(push.user)
-      return [userData(user), ev('user_added_to_chat', { chatId: push.chat_id, user, present: user.present })]
-    }
-    case 'user_removed_from_chat': {
-      const push = p as unknown as W.WireUserRemovedFromChatPush
-      return [ev('user_removed_from_chat', { chatId: push.chat_id, userId: push.user_id, ...(push.reason !== undefined && { reason: push.reason }) })]
-    }
-    case 'thread_properties_updated': {
-      const event = sharedPushPayloads.thread_properties_updated(p as unknown as W.WireThreadPropertiesUpdatedPush)
-      const lc2 = event.properties.lc2 as { queue_pos?: number; queue_waiting_time?: number } | undefined
+    },
+  },
+  chat_deactivated: {
+    shape: inChat,
+    parse: (p) => [ev('chat_deactivated', { chatId: p.chat_id })],
+  },
+  chat_transferred: shared('chat_transferred'),
+  user_added_to_chat: {
+    shape: { ...inChat, user: userRule },
+    parse: (p) => {
+      const user = parseChatUser(p.user)
+      return [userData(user), ev('user_added_to_chat', { chatId: p.chat_id, user, present: user.present })]
+    },
+  },
+  user_removed_from_chat: {
+    shape: { ...inChat, user_id: 'id', reason: optional('string') },
+    parse: (p) => [
+      ev('user_removed_from_chat', { chatId: p.chat_id, userId: p.user_id, ...(p.reason !== undefined && { reason: p.reason }) }),
+    ],
+  },
+  incoming_event_preview: {
+    shape: { ...inThread, event: idlessEventRule },
+    parse: (p) => [ev('incoming_event_preview', { chatId: p.chat_id, threadId: p.thread_id, event: parseIdlessEvent(p.event, p.thread_id) })],
+  },
+  incoming_event: {
+    shape: { ...inThread, event: eventRule },
+    parse: (p) => {
+      const event = parseEvent(p.event, p.thread_id)
+      return event ? [ev('incoming_event', { chatId: p.chat_id, event })] : []
+    },
+  },
+  event_deleted: shared('event_deleted'),
+  event_updated: shared('event_updated'),
+  incoming_rich_message_postback: shared('incoming_rich_message_postback'),
+  chat_properties_updated: shared('chat_properties_updated'),
+  chat_properties_deleted: shared('chat_properties_deleted'),
+  thread_properties_updated: {
+    shape: SHARED_PUSH_SHAPES.thread_properties_updated,
+    parse: (p) => {
+      const event = sharedPushPayloads.thread_properties_updated(p)
+      // The legacy queue convention (sdk-mapping §9): `lc2.queue_pos` in the thread's properties.
+      const lc2 = event.properties.lc2
+      const position = lc2?.queue_pos
+      const waitTime = lc2?.queue_waiting_time
       const legacyQueue =
-        lc2?.queue_pos !== undefined
+        typeof position === 'number'
           ? [
               ev('queue_position_updated', {
                 chatId: event.chatId,
                 threadId: event.threadId,
-                queue: { position: lc2.queue_pos, waitTime: lc2.queue_waiting_time ?? 0 },
+                queue: { position, waitTime: typeof waitTime === 'number' ? waitTime : 0 },
               }),
             ]
           : []
       return [...legacyQueue, ev('thread_properties_updated', event)]
-    }
-    case 'chat_transferred':
-    case 'chat_properties_updated':
-    case 'chat_properties_deleted':
-    case 'thread_properties_deleted':
-    case 'event_properties_updated':
-    case 'event_properties_deleted':
-    case 'event_updated':
-    case 'event_deleted':
-    case 'events_marked_as_seen':
-    case 'incoming_rich_message_postback':
-    case 'incoming_thinking_indicator':
-    case 'customer_updated':
-      return shared(action)
-    case 'incoming_greeting':
-      return [ev('incoming_greeting', parseGreeting(p as unknown as W.WireGreeting))]
-    case 'greeting_accepted':
-    case 'greeting_canceled':
-      return [ev(action, { uniqueId: String(p.unique_id) })]
-    case 'incoming_typing_indicator': {
-      const t = (p.typing_indicator ?? {}) as { author_id?: string; is_typing?: boolean }
-      return [ev('incoming_typing_indicator', { chatId: String(p.chat_id), typingIndicator: { authorId: String(t.author_id), isTyping: Boolean(t.is_typing) } })]
-    }
-    case 'incoming_welcome_message':
-      return [ev('incoming_welcome_message', { id: String(p.id), event: parseEvent(p.event as W.WireEvent, null) })]
-    case 'incoming_event_preview': {
-      const threadId = String(p.thread_id)
-      const event = parseEvent({ id: '', ...(p.event as object) } as W.WireEvent, threadId)
-      return [ev('incoming_event_preview', { chatId: String(p.chat_id), threadId, event })]
-    }
-    case 'queue_position_updated': {
-      const q = (p.queue ?? {}) as { position?: number; wait_time?: number }
-      return [
-        ev('queue_position_updated', {
-          chatId: String(p.chat_id),
-          threadId: String(p.thread_id),
-          queue: { position: q.position ?? 0, waitTime: q.wait_time ?? 0 },
-        }),
-      ]
-    }
-    case 'groups_status_updated': {
-      const first = (p.groups as Array<{ status?: string }> | undefined)?.[0]
-      return [ev('availability_updated', { availability: first?.status === 'offline' ? 'offline' : 'online' })]
-    }
-    case 'incoming_multicast':
-      return [ev('incoming_multicast', p as CustomerEventMap['incoming_multicast'])]
-    default:
-      return []
-  }
+    },
+  },
+  thread_properties_deleted: shared('thread_properties_deleted'),
+  event_properties_updated: shared('event_properties_updated'),
+  event_properties_deleted: shared('event_properties_deleted'),
+  customer_updated: shared('customer_updated'),
+  groups_status_updated: {
+    shape: { groups: listOf({ id: 'number', status: 'string' }) },
+    // Only the first listed group is looked at (sdk-mapping §9).
+    parse: (p) => [ev('availability_updated', { availability: p.groups[0]?.status === 'offline' ? 'offline' : 'online' })],
+  },
+  incoming_thinking_indicator: shared('incoming_thinking_indicator'),
+  incoming_typing_indicator: {
+    shape: { ...inChat, typing_indicator: { author_id: 'id', is_typing: 'boolean' } },
+    parse: (p) => [
+      ev('incoming_typing_indicator', {
+        chatId: p.chat_id,
+        typingIndicator: { authorId: p.typing_indicator.author_id, isTyping: p.typing_indicator.is_typing },
+      }),
+    ],
+  },
+  incoming_multicast: {
+    shape: { author_id: optional('string'), type: optional('string') },
+    parse: (p) => [
+      ev('incoming_multicast', {
+        ...(p.author_id !== undefined && { author_id: p.author_id }),
+        content: p.content,
+        ...(p.type !== undefined && { type: p.type }),
+      }),
+    ],
+  },
+  events_marked_as_seen: shared('events_marked_as_seen'),
+  incoming_greeting: {
+    shape: {
+      id: 'number',
+      unique_id: 'id',
+      displayed_first_time: 'boolean',
+      accepted: optional('boolean'),
+      addon: optional(orNull('string')),
+      subtype: optional('string'),
+      event: eventRule,
+      agent: { id: 'id', name: 'string', avatar: optional('string'), job_title: optional('string'), is_bot: optional('boolean') },
+    },
+    parse: (p) => [ev('incoming_greeting', parseGreeting(p))],
+  },
+  greeting_accepted: {
+    shape: { unique_id: 'id' },
+    parse: (p) => [ev('greeting_accepted', { uniqueId: p.unique_id })],
+  },
+  greeting_canceled: {
+    shape: { unique_id: 'id' },
+    parse: (p) => [ev('greeting_canceled', { uniqueId: p.unique_id })],
+  },
+  incoming_welcome_message: {
+    shape: { id: 'id', event: idlessEventRule },
+    parse: (p) => [ev('incoming_welcome_message', { id: p.id, event: parseIdlessEvent(p.event, null) })],
+  },
+  queue_position_updated: {
+    shape: { ...inThread, queue: queueRule },
+    parse: (p) => [
+      ev('queue_position_updated', {
+        chatId: p.chat_id,
+        threadId: p.thread_id,
+        queue: { position: p.queue.position, waitTime: p.queue.wait_time },
+      }),
+    ],
+  },
+}
+
+/** The customer pushes that become events, at run time (`CUSTOMER_PUSHES` but the two the connection handles). */
+export const CUSTOMER_EVENT_PUSHES: readonly CustomerEventPush[] = CUSTOMER_PUSHES.filter(
+  (push): push is CustomerEventPush => push !== 'customer_disconnected' && push !== 'customer_side_storage_updated',
+)
+
+export const isCustomerEventPush = (action: string): action is CustomerEventPush => Object.hasOwn(CUSTOMER_PUSH_RULES, action)
+
+/** What each customer push must carry (the rules `parsePushChecked` checks), for tests and tools. */
+export const CUSTOMER_PUSH_SHAPES: { readonly [K in CustomerEventPush]: FieldRule } = Object.fromEntries(
+  CUSTOMER_EVENT_PUSHES.map((push) => [push, CUSTOMER_PUSH_RULES[push].shape]),
+) as { [K in CustomerEventPush]: FieldRule }
+
+const runRule = <K extends CustomerEventPush>(action: K, payload: unknown): PushCheck<CustomerEvent> => {
+  const rule: PushRule<K> = CUSTOMER_PUSH_RULES[action]
+  return checkedParse(action, payload, rule.shape, rule.parse)
+}
+
+/**
+ * Maps a customer push to the SDK events it stands for, in order, and says when it drops
+ * one. An unknown push, `customer_disconnected` and `customer_side_storage_updated` (the
+ * connection's business) are `{ ok: true, events: [] }`, as is an event of a type the SDK
+ * does not expose. A payload that does not fit its push's rule, or breaks the parser
+ * deeper inside, is `{ ok: false, reason: '<action>: <field>' }`. Never throws.
+ */
+export const parsePushChecked = (action: string, payload: unknown): PushCheck<CustomerEvent> =>
+  isCustomerEventPush(action) ? runRule(action, payload) : { ok: true, events: [] }
+
+/**
+ * `parsePushChecked` without the reason: the events of a push, `[]` for one that yields
+ * none or does not fit. Never throws.
+ */
+export const parsePush = (action: string, payload: unknown): CustomerEvent[] => {
+  const result = parsePushChecked(action, payload)
+  return result.ok ? result.events : []
 }

@@ -501,6 +501,25 @@ export interface WireGroupsStatusUpdatedPush {
   groups: WireGroupStatus[]
 }
 
+/** `incoming_event_preview` (customers, 3.6): a message being written, not stored, so without `id`. */
+export interface WireEventPreviewPush {
+  chat_id: string
+  thread_id: string
+  event: WireIdlessEvent
+}
+
+/** `greeting_accepted` and `greeting_canceled`. */
+export interface WireGreetingStatusPush {
+  unique_id: string
+}
+
+/** `queue_position_updated` (customers): no `queued_at`. */
+export interface WireQueuePositionUpdatedPush {
+  chat_id: string
+  thread_id: string
+  queue: { position: number; wait_time: number }
+}
+
 /** `agent_disconnected` has the same shape as `customer_disconnected`. */
 export type WireAgentDisconnectedPush = WireCustomerDisconnectedPush
 
@@ -668,10 +687,13 @@ export interface WireWelcomeMessage {
   queue?: boolean
 }
 
+/** An event as a push that does not store it carries it: maybe without `id`. */
+export type WireIdlessEvent = WireEvent extends infer E ? (E extends WireEvent ? Omit<E, 'id'> & { id?: string } : never) : never
+
 /** `incoming_welcome_message`: the message itself (message or rich message event, maybe without `id`). */
 export interface WireIncomingWelcomeMessagePush {
   id: string
-  event: WireEvent
+  event: WireIdlessEvent
 }
 
 /** The response of `get_url_info`; `image_url` may lack its scheme. */
