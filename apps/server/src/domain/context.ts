@@ -1,6 +1,8 @@
+import type { ServerLimits } from '../limits'
 import type { ResolvedOptions } from '../options'
 import type { Storage } from '../storage/storage'
 import type { Clock } from '../util/clock'
+import type { PageIds } from '../util/paging'
 import type { AgentDirectory } from './agentDirectory'
 import type { GroupDirectory } from './groupDirectory'
 import type { PlatformState } from './platform'
@@ -13,6 +15,10 @@ import type { TokenService } from './tokenService'
  */
 export interface DomainContext {
   readonly options: ResolvedOptions
+  /** Abuse limits (`../limits.ts`). */
+  readonly limits: ServerLimits
+  /** Signs and checks `page_id` cursors. */
+  readonly pageIds: PageIds
   readonly storage: Storage
   readonly clock: Clock
   readonly agents: AgentDirectory

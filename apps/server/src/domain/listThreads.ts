@@ -6,17 +6,17 @@
 import { LIMITS, type WireListThreadsResponse } from '@rapport/protocol'
 import { z } from 'zod'
 import type { ChatRecord, ThreadRecord } from '../storage/storage'
-import { decodePageId, encodePageId } from '../util/paging'
 import type { DomainContext } from './context'
 import { DomainError } from './errors'
 import type { Side } from './ports'
 import { threadView, visibleEvents } from './views'
 
+/** The page cursor; `limit` and `min_events_count` stay within the action's maxima even when signed. */
 const cursorSchema = z.object({
   offset: z.number().int().nonnegative(),
   sort_order: z.enum(['asc', 'desc']),
-  limit: z.number().int().positive().optional(),
-  min_events_count: z.number().int().positive().optional(),
+  limit: z.number().int().positive().max(LIMITS.listThreadsMaxLimit).optional(),
+  min_events_count: z.number().int().positive().max(LIMITS.minEventsCountMax).optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   /** Size of the page that produced this cursor (to step back). */
@@ -35,7 +35,7 @@ export interface ListThreadsQuery {
 export const listThreads = (ctx: DomainContext, chat: ChatRecord, query: ListThreadsQuery, side: Side): WireListThreadsResponse => {
   let cursor: Cursor
   if (query.page_id !== undefined) {
-    const decoded = decodePageId(query.page_id, cursorSchema)
+    const decoded = ctx.pageIds.decode(query.page_id, cursorSchema)
     if (!decoded) throw new DomainError('validation', 'Invalid `page_id`')
     cursor = decoded
   } else {
@@ -74,9 +74,9 @@ export const listThreads = (ctx: DomainContext, chat: ChatRecord, query: ListThr
   return {
     threads: page.map(({ thread, events }) => threadView(ctx, thread, side, events)),
     found_threads: all.length,
-    ...(index < all.length ? { next_page_id: encodePageId({ ...query_, offset: index, step: size }) } : {}),
+    ...(index < all.length ? { next_page_id: ctx.pageIds.encode({ ...query_, offset: index, step: size }) } : {}),
     ...(cursor.offset > 0
-      ? { previous_page_id: encodePageId({ ...query_, offset: Math.max(0, cursor.offset - (previousStep ?? size)), step: previousStep ?? size }) }
+      ? { previous_page_id: ctx.pageIds.encode({ ...query_, offset: Math.max(0, cursor.offset - (previousStep ?? size)), step: previousStep ?? size }) }
       : {}),
   }
 }

@@ -18,7 +18,7 @@ import { activeThread, chatView, customerChatSummary, lastThread, requestedThrea
 import { notFound } from '../../domain/errors'
 import type { ChatRecord, ThreadRecord } from '../../storage/storage'
 import { shortId } from '../../util/ids'
-import { decodePageId, encodePageId, pageOf } from '../../util/paging'
+import { pageOf } from '../../util/paging'
 import { toNewEvent } from '../eventInput'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s, type EventPayload } from '../schemas'
@@ -99,9 +99,10 @@ const checkGroups = (ctx: ServerContext, organizationId: string, groupIds: numbe
 
 const chatsSortKey = (ctx: ServerContext, chat: ChatRecord): string => lastThread(ctx, chat)?.created_at ?? chat.created_at
 
+/** A `list_chats` page cursor; its limit stays within the action's maximum even when signed. */
 const listChatsCursor = z.object({
   offset: z.number().int().nonnegative(),
-  limit: z.number().int().positive(),
+  limit: z.number().int().positive().max(LIMITS.listChatsMaxLimit),
   sort_order: z.enum(['asc', 'desc']),
 })
 
@@ -174,7 +175,7 @@ export const chatActions: CustomerActionTable = {
       sort_order: payload.sort_order ?? 'desc',
     }
     if (payload.page_id !== undefined) {
-      const decoded = decodePageId(payload.page_id, listChatsCursor)
+      const decoded = ctx.pageIds.decode(payload.page_id, listChatsCursor)
       if (!decoded) throw new RtmError('validation', 'Invalid `page_id`')
       cursor = decoded
     }
@@ -185,8 +186,8 @@ export const chatActions: CustomerActionTable = {
     const response: WireListChatsResponse = {
       chats_summary: page.items.map((chat) => customerChatSummary(ctx, chat)),
       total_chats: chats.length,
-      ...(page.next === undefined ? {} : { next_page_id: encodePageId({ ...cursor, offset: page.next }) }),
-      ...(page.previous === undefined ? {} : { previous_page_id: encodePageId({ ...cursor, offset: page.previous }) }),
+      ...(page.next === undefined ? {} : { next_page_id: ctx.pageIds.encode({ ...cursor, offset: page.next }) }),
+      ...(page.previous === undefined ? {} : { previous_page_id: ctx.pageIds.encode({ ...cursor, offset: page.previous }) }),
     }
     return response
   }),
