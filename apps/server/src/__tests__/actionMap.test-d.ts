@@ -42,7 +42,11 @@ describe('customer schemas', () => {
   test('schema input and map request agree both ways, except where the server is deliberately lenient', () => {
     // list_group_statuses: the schema takes `{all?, group_ids?}` and enforces "one of them" in a refinement;
     // the map types the documented alternatives `{all: true} | {group_ids}`.
-    expectTypeOf<ServerAcceptsMore<CustomerSchemas, CustomerActionMap>>().toEqualTypeOf<'list_group_statuses'>()
+    // send_event, start_chat, resume_chat: a rich-message button's `text`, `postback_id` and `user_ids`
+    // are optional (the map requires them).
+    expectTypeOf<ServerAcceptsMore<CustomerSchemas, CustomerActionMap>>().toEqualTypeOf<
+      'list_group_statuses' | 'send_event' | 'start_chat' | 'resume_chat'
+    >()
   })
 
   test('the only mapped action without a schema is ping, which the dispatcher answers itself', () => {
@@ -67,6 +71,8 @@ describe('agent schemas', () => {
       | 'remove_user_from_chat'
       // visibility `agents` (the map allows `all` only, as documented)
       | 'send_event_preview'
+      // a rich-message button's `text`, `postback_id` and `user_ids` optional (the map requires them)
+      | 'send_event'
     >()
   })
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ServerContext } from '../context'
+import { withFieldLimits } from '../limits'
 import type { Connection, ConnectionSide, Session } from './connection'
 import { RtmError } from './rtmError'
 import { describeIssues } from './schemas'
@@ -26,7 +27,8 @@ export const defineAction = <Schema extends z.ZodType, S extends Session | undef
   handle: (request: RequestContext<S>, payload: z.output<Schema>) => unknown,
 ): ActionHandler<S> => ({
   run(request, payload) {
-    const parsed = schema.safeParse(payload)
+    // the server's own field lengths apply while the (synchronous) schema runs
+    const parsed = withFieldLimits(request.ctx.limits.fields, () => schema.safeParse(payload))
     if (!parsed.success) throw new RtmError('validation', describeIssues(parsed.error))
     return handle(request, parsed.data)
   },

@@ -2,43 +2,192 @@
  * Payload schemas of every RTM action the server implements (snake_case wire names).
  * Unknown fields are accepted and dropped; known fields of the wrong type fail with
  * `validation`. One place, so each handler receives a typed, checked payload.
+ *
+ * Every free-text field has a maximum length, one of the server's `fields` figures
+ * (`../limits.ts`, read while a payload is parsed); `message.text` keeps the platform's
+ * 16 KB. URLs an event carries to the other side (a `file` event's `url`, rich-message
+ * images, `url`/`webview` buttons, product images) must be `http:`/`https:` URLs, so no
+ * `javascript:`, `data:` or `vbscript:` link ever reaches an agent or a customer.
  */
 import { LIMITS } from '@rapport/protocol'
 import { z } from 'zod'
+import { fieldLimit, type FieldLimits } from '../limits'
+
+type Field = keyof FieldLimits
 
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
 
-const id = z.string().min(1)
-const properties = z.record(z.string(), z.record(z.string(), z.unknown()))
+/** Characters of the JSON text of a value (what storing it costs). */
+const jsonLength = (value: unknown): number => (value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0))
+
+/** A string of at most `fields[field]` characters. */
+const str = (field: Field) =>
+  z.string().check((ctx) => {
+    const max = fieldLimit(field)
+    if (ctx.value.length > max) ctx.issues.push({ code: 'custom', message: `Too long: at most ${max} characters`, input: ctx.value })
+  })
+
+/** A string of at most `fields[field]` bytes of UTF-8. */
+const utf8 = (field: Field) =>
+  z.string().check((ctx) => {
+    const max = fieldLimit(field)
+    // a UTF-16 unit is at most 3 bytes of UTF-8: count bytes only when it can matter
+    if (ctx.value.length > max || (ctx.value.length * 3 > max && utf8Bytes(ctx.value) > max)) {
+      ctx.issues.push({ code: 'custom', message: `Too long: at most ${max} bytes of UTF-8`, input: ctx.value })
+    }
+  })
+
+/** Any JSON value whose text is at most `fields[field]` characters. */
+const jsonWithin = <T extends z.ZodType>(schema: T, field: Field): T =>
+  schema.check((ctx) => {
+    const max = fieldLimit(field)
+    if (jsonLength(ctx.value) > max) ctx.issues.push({ code: 'custom', message: `Too large: at most ${max} characters of JSON`, input: ctx.value })
+  })
+
+const HTTP_URL = /^https?:\/\//i
+
+/** An absolute `http:`/`https:` URL with a host (the only links events may carry). */
+export const isHttpUrl = (value: string): boolean => {
+  if (!HTTP_URL.test(value)) return false
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0
+  } catch {
+    return false
+  }
+}
+
+const httpUrl = str('url').refine(isHttpUrl, 'Must be an http: or https: URL')
+/** A customer's avatar: an http(s) URL, or empty (no avatar). */
+const avatarUrl = str('url').refine((value) => value === '' || isHttpUrl(value), 'Must be an http: or https: URL')
+
+/** Longest `page_id` the server hands out is well under this. */
+const PAGE_ID_MAX = 1024
+/** Fields of one filled form. */
+const FORM_FIELDS_MAX = 100
+/** Options or add-ons of one rich-message product. */
+const PRODUCT_OPTIONS_MAX = 100
+/** Agent `list_chats` maximum page size. */
+export const AGENT_LIST_CHATS_MAX_LIMIT = 100
+
+const id = str('id').min(1)
+const key = str('id')
+const properties = z.record(key, z.record(key, jsonWithin(z.unknown(), 'propertyValue')))
 const visibility = z.enum(['all', 'agents'])
 const timestamp = z.iso.datetime({ offset: true })
 const groupIds = z.array(z.number().int().nonnegative())
 const sortOrder = z.enum(['asc', 'desc'])
-const pushes = z.record(z.string(), z.array(z.string()))
-const sessionFields = z.array(z.record(z.string(), z.string())).max(LIMITS.sessionFieldsMax)
+const pageId = z.string().min(1).max(PAGE_ID_MAX)
+const pushes = z.record(key, z.array(key))
+const sessionFieldsAny = z.array(z.record(key, str('sessionFieldValue')))
+const sessionFields = sessionFieldsAny.max(LIMITS.sessionFieldsMax)
 const address = z.object({
-  address: z.string().optional(),
-  city: z.string().optional(),
-  country: z.string().optional(),
-  state: z.string().optional(),
-  postal_code: z.string().optional(),
+  address: str('shortText').optional(),
+  city: str('shortText').optional(),
+  country: str('shortText').optional(),
+  state: str('shortText').optional(),
+  postal_code: str('shortText').optional(),
 })
 
 const eventCommon = {
-  custom_id: z.string().optional(),
+  custom_id: key.optional(),
   properties: properties.optional(),
   recipients: visibility.optional(),
   visibility: visibility.optional(),
 }
 
-const formField = z.looseObject({ type: z.string(), id: z.string().optional(), label: z.string().optional() })
+/** A filled-form field: answers bounded by `formAnswer`, the whole field (extra keys too) by `formField`. */
+const formField = jsonWithin(
+  z.looseObject({
+    type: key,
+    id: key.optional(),
+    label: str('title').optional(),
+    answer: jsonWithin(z.unknown(), 'formAnswer').optional(),
+    answers: jsonWithin(z.array(z.unknown()), 'formAnswer').optional(),
+  }),
+  'formField',
+)
 
 const postback = z.object({
   id: id,
   thread_id: id,
   event_id: id,
-  type: z.string().optional(),
-  value: z.string().optional(),
+  type: key.optional(),
+  value: str('url').optional(),
+})
+
+/**
+ * A rich-message button. Every field is optional (the server is lenient where the wire
+ * types require `text`, `postback_id` and `user_ids`); unknown keys are dropped. `url` and
+ * `webview` buttons open their value: it must be an http(s) URL.
+ */
+const richButton = z
+  .object({
+    text: str('title').optional(),
+    type: z.enum(['webview', 'message', 'url', 'phone', 'cancel']).optional(),
+    value: str('url').optional(),
+    webview_height: z.enum(['compact', 'full', 'tall']).optional(),
+    postback_id: key.optional(),
+    user_ids: z.array(key).optional(),
+    target: z.enum(['new', 'current']).optional(),
+    role: z.enum(['default', 'primary', 'danger']).optional(),
+  })
+  .refine((button) => (button.type !== 'url' && button.type !== 'webview') || button.value === undefined || isHttpUrl(button.value), {
+    message: 'A `url` or `webview` button needs an http: or https: URL',
+    path: ['value'],
+  })
+
+/** A rich-message element: known fields checked, unknown keys dropped. */
+const richElement = z.object({
+  title: str('title').optional(),
+  subtitle: utf8('text').optional(),
+  image: z
+    .object({
+      url: httpUrl,
+      name: str('title').optional(),
+      content_type: key.optional(),
+      size: z.number().optional(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      alternative_text: str('title').optional(),
+    })
+    .optional(),
+  buttons: z.array(richButton).max(LIMITS.richMessageButtons).optional(),
+  ecommerce: z
+    .object({
+      view_type: z.enum(['tags', 'swatch', 'images', 'select']).optional(),
+      product_id: key.optional(),
+      label: str('title').optional(),
+      options: z
+        .array(
+          z.object({
+            option_id: key,
+            label: str('title').optional(),
+            price: z.number().optional(),
+            regular_price: z.number().optional(),
+            currency: str('shortText').optional(),
+            color: str('shortText').optional(),
+            image_url: httpUrl.optional(),
+            image_thumbnail_url: httpUrl.optional(),
+            available: z.boolean().optional(),
+            selected: z.boolean().optional(),
+          }),
+        )
+        .max(PRODUCT_OPTIONS_MAX)
+        .optional(),
+      addons: z
+        .array(
+          z.object({
+            addon_type: key,
+            range_from: z.number().optional(),
+            range_to: z.number().optional(),
+            currency: str('shortText').optional(),
+          }),
+        )
+        .max(PRODUCT_OPTIONS_MAX)
+        .optional(),
+    })
+    .optional(),
 })
 
 /** Sendable events (customer-rtm §9): `form` and `system` cannot be sent. */
@@ -51,27 +200,27 @@ export const eventSchema = z.discriminatedUnion('type', [
     }),
     postback: postback.optional(),
   }),
-  z.object({ ...eventCommon, type: z.literal('file'), url: z.url(), alternative_text: z.string().optional() }),
+  z.object({ ...eventCommon, type: z.literal('file'), url: httpUrl, alternative_text: str('title').optional() }),
   z.object({
     ...eventCommon,
     type: z.literal('filled_form'),
     form_id: id,
-    form_type: z.string().optional(),
-    fields: z.array(formField),
+    form_type: key.optional(),
+    fields: z.array(formField).max(FORM_FIELDS_MAX),
   }),
   z.object({
     ...eventCommon,
     type: z.literal('system_message'),
-    text: z.string(),
-    system_message_type: z.string().optional(),
-    text_vars: z.record(z.string(), z.string()).optional(),
+    text: utf8('text'),
+    system_message_type: key.optional(),
+    text_vars: z.record(key, str('title')).optional(),
   }),
-  z.object({ ...eventCommon, type: z.literal('custom'), content: z.unknown().optional() }),
+  z.object({ ...eventCommon, type: z.literal('custom'), content: jsonWithin(z.unknown(), 'customContent').optional() }),
   z.object({
     ...eventCommon,
     type: z.literal('rich_message'),
-    template_id: z.string(),
-    elements: z.array(z.looseObject({})).max(LIMITS.richMessageElements),
+    template_id: key,
+    elements: z.array(richElement).max(LIMITS.richMessageElements),
   }),
 ])
 export type EventPayload = z.output<typeof eventSchema>
@@ -82,33 +231,32 @@ const listThreadsBase = {
   chat_id: id,
   sort_order: sortOrder.optional(),
   limit: z.number().int().min(1).max(LIMITS.listThreadsMaxLimit).optional(),
-  page_id: z.string().min(1).optional(),
+  page_id: pageId.optional(),
   min_events_count: z.number().int().min(1).max(LIMITS.minEventsCountMax).optional(),
 }
 
-const propertyNames = z.record(z.string(), z.array(z.string().min(1)))
+const propertyNames = z.record(key, z.array(str('id').min(1)))
 const nonEmpty = (value: Record<string, unknown>) => Object.keys(value).length > 0
-const sessionFieldsAny = z.array(z.record(z.string(), z.string()))
 const postbackInput = z.object({
-  id: z.string().min(1),
+  id: id,
   toggled: z.boolean(),
-  button_type: z.string().optional(),
-  button_value: z.string().optional(),
+  button_type: key.optional(),
+  button_value: str('url').optional(),
   ecommerce: z
-    .object({ product_id: z.string().min(1), option_id: z.string().optional(), quantity: z.number().int().nonnegative().optional() })
+    .object({ product_id: id, option_id: key.optional(), quantity: z.number().int().nonnegative().optional() })
     .optional(),
 })
 const fbmessenger = z.looseObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  profile_pic: z.string().optional(),
-  gender: z.string().optional(),
-  locale: z.string().optional(),
+  id: id,
+  name: str('name').optional(),
+  first_name: str('name').optional(),
+  last_name: str('name').optional(),
+  profile_pic: str('url').optional(),
+  gender: str('shortText').optional(),
+  locale: str('shortText').optional(),
   is_verified_user: z.boolean().optional(),
 })
-const omnichannel = z.object({ fbmessenger: fbmessenger.optional(), twilio: z.object({ phone_number: z.string().min(1) }).optional() })
+const omnichannel = z.object({ fbmessenger: fbmessenger.optional(), twilio: z.object({ phone_number: str('shortText').min(1) }).optional() })
 
 /** Property actions shared by both sides. */
 const propertySchemas = {
@@ -126,21 +274,21 @@ const notBoth = (a: string, b: string) => (value: Record<string, unknown>) => !(
 
 export const customerSchemas = {
   login: z.object({
-    token: z.string().min(1),
+    token: str('token').min(1),
     customer: z
       .object({
-        name: z.string().optional(),
-        email: z.string().optional(),
-        avatar: z.string().optional(),
+        name: str('name').optional(),
+        email: str('email').optional(),
+        avatar: avatarUrl.optional(),
         session_fields: sessionFields.optional(),
         address: address.optional(),
       })
       .optional(),
-    customer_page: z.object({ url: z.string(), title: z.string().optional() }).optional(),
-    customer_side_storage: z.record(z.string(), z.string()).optional(),
+    customer_page: z.object({ url: str('url'), title: str('title').optional() }).optional(),
+    customer_side_storage: z.record(key, str('storageValue')).optional(),
     is_mobile: z.boolean().optional(),
     group_id: z.number().int().nonnegative().optional(),
-    referrer: z.string().optional(),
+    referrer: str('url').optional(),
     pushes: pushes.optional(),
   }),
   start_chat: z.object({
@@ -153,7 +301,7 @@ export const customerSchemas = {
       .optional(),
     active: z.boolean().optional(),
     continuous: z.boolean().optional(),
-    welcome_message_id: z.string().optional(),
+    welcome_message_id: key.optional(),
   }),
   resume_chat: z.object({
     chat: z.object({
@@ -164,7 +312,7 @@ export const customerSchemas = {
     }),
     active: z.boolean().optional(),
     continuous: z.boolean().optional(),
-    welcome_message_id: z.string().optional(),
+    welcome_message_id: key.optional(),
   }),
   send_event: z.object({ chat_id: id, event: eventSchema, attach_to_last_thread: z.boolean().optional() }),
   get_chat: z.object({ chat_id: id, thread_id: id.optional() }),
@@ -172,7 +320,7 @@ export const customerSchemas = {
     .object({
       limit: z.number().int().min(1).max(LIMITS.listChatsMaxLimit).optional(),
       sort_order: sortOrder.optional(),
-      page_id: z.string().min(1).optional(),
+      page_id: pageId.optional(),
     })
     .refine(notBoth('page_id', 'limit'), '`page_id` cannot be combined with `limit`')
     .refine(notBoth('page_id', 'sort_order'), '`page_id` cannot be combined with `sort_order`'),
@@ -184,28 +332,28 @@ export const customerSchemas = {
   mark_events_as_seen: z.object({ chat_id: id, seen_up_to: timestamp }),
   delete_event: z.object({ chat_id: id, thread_id: id, event_id: id }),
   send_rich_message_postback: z.object({ chat_id: id, thread_id: id, event_id: id, postback: postbackInput }),
-  send_sneak_peek: z.object({ chat_id: id, sneak_peek_text: z.string() }),
+  send_sneak_peek: z.object({ chat_id: id, sneak_peek_text: utf8('text') }),
   ...propertySchemas,
   update_customer: z
     .object({
-      name: z.string().optional(),
-      email: z.string().optional(),
-      avatar: z.string().optional(),
+      name: str('name').optional(),
+      email: str('email').optional(),
+      avatar: avatarUrl.optional(),
       session_fields: sessionFieldsAny.optional(),
       omnichannel: omnichannel.optional(),
       address: address.optional(),
     })
     .refine((value) => Object.values(value).some((v) => v !== undefined), 'At least one customer field is required'),
-  update_customer_page: z.object({ url: z.string().min(1), title: z.string().optional() }),
+  update_customer_page: z.object({ url: str('url').min(1), title: str('title').optional() }),
   set_customer_session_fields: z.object({ session_fields: sessionFieldsAny }),
   list_group_statuses: z
     .object({ all: z.boolean().optional(), group_ids: groupIds.optional() })
     .refine((value) => value.all === true || value.group_ids !== undefined, 'One of `all: true` or `group_ids` is required'),
   get_form: z.object({ group_id: z.number().int().nonnegative(), type: z.enum(['prechat', 'postchat', 'ticket']) }),
   get_predicted_agent: z.object({ group_id: z.number().int().nonnegative().optional() }),
-  request_welcome_message: z.object({ id: z.string().min(1).optional(), group_id: z.number().int().nonnegative().optional() }),
+  request_welcome_message: z.object({ id: id.optional(), group_id: z.number().int().nonnegative().optional() }),
   send_greeting_button_clicked: z.object({ greeting_unique_id: id, button_id: id }),
-  get_url_info: z.object({ url: z.string().min(1).max(2048) }),
+  get_url_info: z.object({ url: str('url').min(1) }),
   accept_greeting: z.object({ greeting_id: z.number().int(), unique_id: id }),
   cancel_greeting: z.object({ unique_id: id }),
 }
@@ -216,11 +364,11 @@ export const routingStatusSchema = z.enum(['accepting_chats', 'not_accepting_cha
 
 export const agentSchemas = {
   login: z.object({
-    token: z.string().min(1),
-    timezone: z.string().optional(),
+    token: str('token').min(1),
+    timezone: str('shortText').optional(),
     reconnect: z.boolean().optional(),
     away: z.boolean().optional(),
-    customer_monitoring_level: z.string().optional(),
+    customer_monitoring_level: key.optional(),
     pushes: pushes.optional(),
   }),
   set_routing_status: z.object({ status: routingStatusSchema, agent_id: id.optional() }),
@@ -234,8 +382,8 @@ export const agentSchemas = {
       })
       .optional(),
     sort_order: sortOrder.optional(),
-    limit: z.number().int().min(1).max(100).optional(),
-    page_id: z.string().min(1).optional(),
+    limit: z.number().int().min(1).max(AGENT_LIST_CHATS_MAX_LIMIT).optional(),
+    page_id: pageId.optional(),
   }),
   get_chat: z.object({ chat_id: id, thread_id: id.optional() }),
   list_threads: z
@@ -248,7 +396,7 @@ export const agentSchemas = {
   get_customer: z.object({ id }),
   transfer_chat: z.object({
     id,
-    target: z.object({ type: z.enum(['group', 'agent']), ids: z.array(z.union([z.number().int().nonnegative(), z.string().min(1)])).min(1) }).optional(),
+    target: z.object({ type: z.enum(['group', 'agent']), ids: z.array(z.union([z.number().int().nonnegative(), id])).min(1) }).optional(),
     ignore_agents_availability: z.boolean().optional(),
     ignore_requester_presence: z.boolean().optional(),
   }),
@@ -267,14 +415,14 @@ export const agentSchemas = {
   }),
   send_event_preview: z.object({
     chat_id: id,
-    event: z.object({ type: z.literal('message'), text: z.string(), visibility: visibility.optional(), custom_id: z.string().optional() }),
+    event: z.object({ type: z.literal('message'), text: utf8('text'), visibility: visibility.optional(), custom_id: key.optional() }),
   }),
   send_thinking_indicator: z.object({
     chat_id: id,
-    title: z.string().optional(),
-    description: z.string().optional(),
+    title: str('title').optional(),
+    description: utf8('text').optional(),
     visibility: visibility.optional(),
-    custom_id: z.string().optional(),
+    custom_id: key.optional(),
   }),
   send_rich_message_postback: z.object({ chat_id: id, thread_id: id, event_id: id, postback: postbackInput }),
   delete_event: z.object({ chat_id: id, thread_id: id, event_id: id }),
@@ -284,8 +432,8 @@ export const agentSchemas = {
       agents: z.object({ all: z.boolean().optional(), ids: z.array(id).optional(), groups: groupIds.optional() }).optional(),
       customers: z.array(id).optional(),
     }),
-    content: z.unknown(),
-    type: z.string().optional(),
+    content: jsonWithin(z.unknown(), 'customContent'),
+    type: key.optional(),
   }),
   set_away_status: z.object({ away: z.boolean() }),
 }
