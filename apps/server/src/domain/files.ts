@@ -59,18 +59,43 @@ export const isExecutable = (name: string, data: Buffer): boolean => {
   return magic.subarray(0, 2).toString('latin1') === '#!'
 }
 
-/** A file name safe to put in a URL path segment and a header. */
-export const sanitizeFileName = (name: string): string => {
-  const base = name.split(/[\\/]/).pop() ?? ''
-  const cleaned = base.replace(/[^\w.\- ()]/g, '_').replace(/^\.+/, '').trim().slice(0, 200)
-  return cleaned.length > 0 ? cleaned : 'file'
+/** Longest stored file name, in characters (the extension is kept when a name is cut). */
+const FILE_NAME_MAX = 200
+
+/**
+ * The one form of an uploaded file's name, computed once before any check (the executable
+ * check, the content type) and stored as is:
+ * - Unicode NFC;
+ * - the last segment after any `/` or `\` (no path);
+ * - control characters and bidirectional overrides removed (no `exe.txt` shown for `txt.exe`);
+ * - characters other than letters, digits, marks, space, `.`, `_`, `-`, `(`, `)` become `_`;
+ * - leading and trailing spaces and dots removed (Windows drops them, so `payload.hta ` and
+ *   `evil.exe.` are `.hta` and `.exe` files), and runs of spaces collapsed;
+ * - at most 200 characters, keeping the extension; `file` when nothing is left.
+ * Idempotent: a normalized name normalizes to itself.
+ */
+export const normalizeUploadName = (raw: string): string => {
+  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? ''
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[^\p{L}\p{N}\p{M} ._\-()]/gu, '_')
+    .replace(/ {2,}/g, ' ')
+    .replace(/^[ .]+|[ .]+$/g, '')
+  let name = cleaned
+  if (name.length > FILE_NAME_MAX) {
+    const extension = extname(name)
+    const keep = extension.length > 0 && extension.length <= 16 ? extension : ''
+    name = `${name.slice(0, FILE_NAME_MAX - keep.length).replace(/[ .]+$/, '')}${keep}`
+  }
+  return name.length > 0 ? name : 'file'
 }
 
 export const storeFile = (
   ctx: DomainContext,
   input: { organizationId: string; ownerId: string; name: string; data: Buffer; declaredType?: string },
 ): FileRecord => {
-  const name = sanitizeFileName(input.name)
+  const name = normalizeUploadName(input.name)
   let dimensions: { width: number; height: number; type: string } | undefined
   try {
     const size = imageSize(input.data)
