@@ -1,5 +1,7 @@
 import type { DomainContext } from './domain/context'
+import type { ServerLimiters } from './limits'
 import type { ConnectionRegistry } from './rtm/connectionRegistry'
+import type { TrafficStats } from './rtm/connection'
 import type { ConnectionPublisher } from './rtm/fanout'
 
 /**
@@ -10,4 +12,8 @@ import type { ConnectionPublisher } from './rtm/fanout'
 export interface ServerContext extends DomainContext {
   readonly registry: ConnectionRegistry
   readonly publisher: ConnectionPublisher
+  /** Customer creation per address, uploads per customer (`limits.ts`). */
+  readonly limiters: ServerLimiters
+  /** Flow-control counters of the RTM connections. */
+  readonly traffic: TrafficStats
 }

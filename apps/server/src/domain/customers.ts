@@ -1,4 +1,5 @@
 import type { CustomerRecord } from '../storage/storage'
+import { formatMicros } from '../util/clock'
 import { secret, uuid } from '../util/ids'
 import type { DomainContext } from './context'
 
@@ -22,6 +23,25 @@ export const ensureCustomer = (ctx: DomainContext, organizationId: string, custo
   }
   ctx.storage.putCustomer(customer)
   return customer
+}
+
+/** Customers deleted by one sweep at most (the next sweep takes the rest). */
+const SWEEP_BATCH = 10_000
+
+/**
+ * Deletes, with their tokens, the customers that were never used — never logged in, no
+ * chat, no greeting, not banned — created more than `ttlMs` before `nowMs` (the token
+ * endpoint creates one per new browser; most never connect). Returns how many. `ttlMs` 0
+ * keeps everyone.
+ */
+export const purgeUnusedCustomers = (ctx: DomainContext, nowMs: number, ttlMs: number): number => {
+  if (ttlMs <= 0) return 0
+  const createdBefore = formatMicros(Math.max(0, nowMs - ttlMs) * 1000)
+  return ctx.storage.transaction(() => {
+    const unused = ctx.storage.listUnusedCustomers(createdBefore, SWEEP_BATCH)
+    for (const customer of unused) ctx.storage.deleteCustomer(customer.organization_id, customer.id)
+    return unused.length
+  })
 }
 
 export const isOrganizationAllowed = (ctx: DomainContext, organizationId: string): boolean =>
