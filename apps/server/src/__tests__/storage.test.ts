@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_DB_PATH, storageFromEnv } from '../storage/fromEnv'
 import { MemoryStorage } from '../storage/memoryStorage'
 import { SCHEMA_VERSION, SqliteStorage, migrate, schemaVersion } from '../storage/sqliteStorage'
-import type { ChatRecord, CustomerRecord, EventRecord, FileRecord, GreetingRecord, Storage, ThreadRecord } from '../storage/storage'
+import { STORED_JSON_DEPTH, type ChatRecord, type CustomerRecord, type EventRecord, type FileRecord, type GreetingRecord, type Storage, type ThreadRecord } from '../storage/storage'
 
 const tempDir = mkdtempSync(join(tmpdir(), 'rapport-storage-'))
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }))
@@ -371,6 +371,33 @@ describe.each(implementations)('storage contract: %s', (_name, create) => {
     expect(value).toBe(42)
     expect(storage.getChat(ORG, 'A')?.customer_id).toBe('c1')
     expect(storage.getCustomer(ORG, 'c1')).toBeDefined()
+  })
+
+  it('bounds nesting: parts deeper than STORED_JSON_DEPTH are written and read back as null, whatever the depth', () => {
+    const storage = open(create())
+    // records 10⁵ levels deep: past what JSON.stringify or any recursive copy survives
+    const deep = (depth: number, kind: 'arrays' | 'objects'): unknown =>
+      JSON.parse(kind === 'arrays' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)
+    storage.putCustomer(customer('c1'))
+    storage.putChat({ ...chat('A', 'c1'), properties: { ns: { deep: deep(100_000, 'objects') as never } } })
+    storage.putThread(thread('T1', 'A'))
+    storage.appendEvent(ORG, 'T1', message('E1', { type: 'custom', content: deep(100_000, 'arrays') }))
+    storage.appendEvent(ORG, 'T1', message('E2', { type: 'custom', content: deep(STORED_JSON_DEPTH - 1, 'arrays') }))
+
+    // the record is level 1, so content (level 2) keeps STORED_JSON_DEPTH - 1 levels
+    let content = storage.getEvent(ORG, 'T1', 'E1')?.content
+    let levels = 0
+    while (Array.isArray(content)) {
+      levels += 1
+      content = content[0]
+    }
+    expect(levels).toBe(STORED_JSON_DEPTH - 1)
+    expect(content).toBeNull()
+    // a record within the bound is kept exactly
+    expect(storage.getEvent(ORG, 'T1', 'E2')?.content).toEqual(deep(STORED_JSON_DEPTH - 1, 'arrays'))
+    const properties = storage.getChat(ORG, 'A')?.properties as { ns: { deep: unknown } }
+    expect(JSON.stringify(properties).length).toBeLessThan(1000)
+    expect(storage.listEvents(ORG, 'T1').map((e) => e.id)).toEqual(['E1', 'E2'])
   })
 })
 

@@ -11,22 +11,18 @@ import type {
   ThreadRecord,
   TokenRecord,
 } from './storage'
+import { STORED_JSON_DEPTH } from './storage'
+import { copyWithinDepth } from '../util/jsonDepth'
 
 const key = (organizationId: string, id: string): string => `${organizationId}\u0000${id}`
 
 /**
  * A deep copy of a record: records are JSON-like data (what `SqliteStorage` stores as
  * JSON) plus a file's bytes. A hand-written walk: several times faster than
- * `structuredClone`, and it keeps a `Buffer` a `Buffer`.
+ * `structuredClone`, and it keeps a `Buffer` a `Buffer`. Bounded like every record the
+ * storages hand in or out: parts nested deeper than `STORED_JSON_DEPTH` become `null`.
  */
-export const copyRecord = <T>(value: T): T => {
-  if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) return value.map(copyRecord) as T
-  if (value instanceof Uint8Array) return Buffer.from(value) as T
-  const copy: Record<string, unknown> = {}
-  for (const [name, field] of Object.entries(value)) copy[name] = copyRecord(field)
-  return copy as T
-}
+export const copyRecord = <T>(value: T): T => copyWithinDepth(value, STORED_JSON_DEPTH)
 
 /**
  * Storage kept in process memory: the default, and what tests use. Same contract as
@@ -89,7 +85,9 @@ export class MemoryStorage implements Storage {
     const threadKey = key(organizationId, threadId)
     const list = this.events.get(threadKey)
     if (!list) {
-      this.set(this.events, threadKey, [event])
+      // the list is created empty (undone as a whole), so each event is copied from its own root
+      this.set(this.events, threadKey, [])
+      this.events.get(threadKey)?.push(copyRecord(event))
       return
     }
     list.push(copyRecord(event))

@@ -19,6 +19,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { withinDepth } from '../util/jsonDepth'
 import type {
   ChatRecord,
   CustomerRecord,
@@ -32,6 +33,7 @@ import type {
   ThreadRecord,
   TokenRecord,
 } from './storage'
+import { STORED_JSON_DEPTH } from './storage'
 
 /** Schema migrations; index `i` takes the database from version `i` to `i + 1`. */
 export const MIGRATIONS: readonly string[] = [
@@ -127,8 +129,16 @@ interface EventMatchRow {
   data: string
 }
 
-const decode = <T>(row: DataRow | undefined): T | undefined => (row === undefined ? undefined : (JSON.parse(row.data) as T))
-const decodeAll = <T>(rows: DataRow[]): T[] => rows.map((row) => JSON.parse(row.data) as T)
+/**
+ * A record's JSON text, and back. Both bound the nesting to `STORED_JSON_DEPTH` (deeper
+ * parts become `null`), like `MemoryStorage`: a record too deep for `JSON.stringify` is
+ * still written, and a row written by anything else (an older server, a hand-edited file)
+ * is still read and servable.
+ */
+const encodeRecord = (record: unknown): string => JSON.stringify(withinDepth(record, STORED_JSON_DEPTH))
+const decodeRecord = <T>(text: string): T => withinDepth(JSON.parse(text) as T, STORED_JSON_DEPTH)
+const decode = <T>(row: DataRow | undefined): T | undefined => (row === undefined ? undefined : decodeRecord<T>(row.data))
+const decodeAll = <T>(rows: DataRow[]): T[] => rows.map((row) => decodeRecord<T>(row.data))
 
 export class SqliteStorage implements Storage {
   readonly db: Database.Database
@@ -213,7 +223,7 @@ export class SqliteStorage implements Storage {
   }
 
   putCustomer(customer: CustomerRecord): void {
-    this.s.putCustomer.run(customer.organization_id, customer.id, JSON.stringify(customer))
+    this.s.putCustomer.run(customer.organization_id, customer.id, encodeRecord(customer))
   }
 
   getChat(organizationId: string, chatId: string): ChatRecord | undefined {
@@ -221,7 +231,7 @@ export class SqliteStorage implements Storage {
   }
 
   putChat(chat: ChatRecord): void {
-    this.s.putChat.run(chat.organization_id, chat.id, chat.customer_id, JSON.stringify(chat))
+    this.s.putChat.run(chat.organization_id, chat.id, chat.customer_id, encodeRecord(chat))
   }
 
   listCustomerChats(organizationId: string, customerId: string): ChatRecord[] {
@@ -237,11 +247,11 @@ export class SqliteStorage implements Storage {
   }
 
   putThread(thread: ThreadRecord): void {
-    this.s.putThread.run(thread.organization_id, thread.id, thread.chat_id, JSON.stringify(thread))
+    this.s.putThread.run(thread.organization_id, thread.id, thread.chat_id, encodeRecord(thread))
   }
 
   appendEvent(organizationId: string, threadId: string, event: EventRecord): void {
-    this.s.appendEvent.run(organizationId, threadId, event.id, event.custom_id ?? null, event.author_id ?? null, JSON.stringify(event))
+    this.s.appendEvent.run(organizationId, threadId, event.id, event.custom_id ?? null, event.author_id ?? null, encodeRecord(event))
   }
 
   listEvents(organizationId: string, threadId: string): EventRecord[] {
@@ -253,13 +263,13 @@ export class SqliteStorage implements Storage {
   }
 
   updateEvent(organizationId: string, threadId: string, event: EventRecord): void {
-    this.s.updateEvent.run(event.custom_id ?? null, event.author_id ?? null, JSON.stringify(event), organizationId, threadId, event.id)
+    this.s.updateEvent.run(event.custom_id ?? null, event.author_id ?? null, encodeRecord(event), organizationId, threadId, event.id)
   }
 
   findEventByCustomId(organizationId: string, threadIds: readonly string[], authorId: string, customId: string): StoredEventMatch | undefined {
     if (threadIds.length === 0) return undefined
     const row = this.s.findByCustomId.get(organizationId, customId, authorId, JSON.stringify(threadIds))
-    return row === undefined ? undefined : { thread_id: row.thread_id, event: JSON.parse(row.data) as EventRecord }
+    return row === undefined ? undefined : { thread_id: row.thread_id, event: decodeRecord<EventRecord>(row.data) }
   }
 
   getToken(accessToken: string): TokenRecord | undefined {
@@ -267,7 +277,7 @@ export class SqliteStorage implements Storage {
   }
 
   putToken(token: TokenRecord): void {
-    this.s.putToken.run(token.access_token, token.entity_id, JSON.stringify(token))
+    this.s.putToken.run(token.access_token, token.entity_id, encodeRecord(token))
   }
 
   listTokens(entityId: string): TokenRecord[] {
@@ -279,7 +289,7 @@ export class SqliteStorage implements Storage {
   }
 
   putGreeting(greeting: GreetingRecord): void {
-    this.s.putGreeting.run(greeting.organization_id, greeting.unique_id, greeting.customer_id, JSON.stringify(greeting))
+    this.s.putGreeting.run(greeting.organization_id, greeting.unique_id, greeting.customer_id, encodeRecord(greeting))
   }
 
   listGreetings(organizationId: string, customerId: string): GreetingRecord[] {
@@ -289,12 +299,12 @@ export class SqliteStorage implements Storage {
   getFile(fileId: string): FileRecord | undefined {
     const row = this.s.getFile.get(fileId)
     if (row === undefined) return undefined
-    return { ...(JSON.parse(row.data) as Omit<FileRecord, 'data'>), data: row.content }
+    return { ...decodeRecord<Omit<FileRecord, 'data'>>(row.data), data: row.content }
   }
 
   putFile(file: FileRecord): void {
     const { data, ...meta } = file
-    this.s.putFile.run(file.id, file.organization_id, JSON.stringify(meta), data)
+    this.s.putFile.run(file.id, file.organization_id, encodeRecord(meta), data)
   }
 
   getOrganization(organizationId: string): OrganizationRecord | undefined {
@@ -302,7 +312,7 @@ export class SqliteStorage implements Storage {
   }
 
   putOrganization(organization: OrganizationRecord): void {
-    this.s.putOrganization.run(organization.id, JSON.stringify(organization))
+    this.s.putOrganization.run(organization.id, encodeRecord(organization))
   }
 
   transaction<T>(fn: () => T): T {

@@ -20,8 +20,16 @@
  * - `transaction(fn)`: the writes of `fn` land together or, when it throws, not at all.
  *   The server runs each request in one (`rtm/dispatcher.ts`, the token endpoint, the
  *   admin operations), so a request that fails after a write leaves the storage as it was.
+ * - bounded nesting: objects and arrays nested deeper than `STORED_JSON_DEPTH` levels in
+ *   a record (the record itself is level 1) are written and read back as `null`. Requests
+ *   never get that deep (`maxJsonDepth` refuses deeper frames with `validation`), so this
+ *   only ever changes a record written around the server (directly through this API, or
+ *   into the SQLite file): whatever is stored can always be copied, encoded and served.
  */
 import type { Properties, WireAddress, WireEventType, WireQueue, WireSessionFields } from '@rapport/protocol'
+
+/** Deepest nesting a stored record keeps (see the contract above); `maxJsonDepth` may not exceed it. */
+export const STORED_JSON_DEPTH = 64
 
 /** Last page the customer reported (`login.customer_page`, `update_customer_page`). */
 export interface CustomerPageRecord {
@@ -163,7 +171,10 @@ export interface TokenRecord {
   kind: 'customer' | 'agent'
   /** Customer id or agent id. */
   entity_id: string
-  /** `undefined` for agent tokens valid in every organization. */
+  /**
+   * The one organization the token is valid in. Optional only for records written by
+   * older servers (agent tokens valid everywhere): such a token is now valid nowhere.
+   */
   organization_id?: string
   /** Epoch milliseconds. */
   expires_at: number
