@@ -16,11 +16,13 @@ import type {
   Queue,
   Thread,
 } from '@rapport/protocol'
-import { type Draft, castDraft, produce } from 'immer'
+import { type Draft, Immer, castDraft, isDraft, original } from 'immer'
 import {
   type IdOrder,
   type IdTable,
+  type Owned,
   orderInsert,
+  sealBatch,
   orderRemove,
   tableDelete,
   tableGet,
@@ -159,19 +161,48 @@ const insertOrdered = (ids: string[], id: string, key: (id: string) => string): 
   ids.splice(low, 0, id)
 }
 
+/**
+ * The two big collections live outside immer's drafts during a batch: the events table
+ * and the thread orders are written as transients (each touched node copied once per
+ * batch) and handed to the draft at the end. Reading them never goes through a proxy.
+ */
+interface Batch {
+  owned: Owned
+  events: IdTable<EventEntity>
+  /** Thread orders written in this batch, by thread id. */
+  orders: Map<string, IdOrder>
+}
+
+const getBatchEvent = (batch: Batch, id: string): EventEntity | undefined => tableGet(batch.events, id)
+const setBatchEvent = (batch: Batch, event: EventEntity): void => {
+  batch.events = tableSet(batch.owned, batch.events, event.id, Object.freeze(event))
+}
+const deleteBatchEvent = (batch: Batch, id: string): void => {
+  batch.events = tableDelete(batch.owned, batch.events, id)
+}
+
+/** A thread's order as of now in the batch (read from the committed thread, never through a proxy). */
+const orderOf = (batch: Batch, draft: Draft<ChatState>, threadId: string): IdOrder => {
+  const written = batch.orders.get(threadId)
+  if (written) return written
+  const thread = draft.threads[threadId]
+  if (!thread) return []
+  const base = isDraft(thread) ? original(thread) : thread
+  return base?.eventIds ?? []
+}
+
 /** Puts an event where it belongs; returns whether the state did not hold it as sent before. */
-const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
+const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
   const threadId = event.threadId
   // known ids are O(1) through the events table: a repeated push only refreshes the entity
-  const known = tableGet(draft.events, event.id)
+  const known = getBatchEvent(batch, event.id)
   const listed = known !== undefined && known.threadId === threadId
-  tableSet(draft.events, event.id, castDraft({ ...event, status } as EventEntity))
+  setBatchEvent(batch, { ...event, status })
   const news = known?.status !== 'sent'
   if (!threadId || listed) return news
   const chat = ensureChat(draft, chatId)
-  let thread = draft.threads[threadId]
-  if (!thread) {
-    thread = {
+  if (!draft.threads[threadId]) {
+    draft.threads[threadId] = {
       id: threadId,
       chatId,
       active: true,
@@ -184,21 +215,19 @@ const putEvent = (draft: Draft<ChatState>, chatId: string, event: ChatEvent, sta
       queue: null,
       eventIds: [],
     }
-    draft.threads[threadId] = thread
     insertOrdered(chat.threadIds, threadId, (id) => draft.threads[id]?.createdAt ?? '')
   }
   if (known?.threadId) {
     // the event moved (e.g. a local copy filed under another thread): unlist it there
-    const previous = draft.threads[known.threadId]
-    if (previous) orderRemove(previous.eventIds, event.id)
+    batch.orders.set(known.threadId, orderRemove(batch.owned, orderOf(batch, draft, known.threadId), event.id))
   }
-  orderInsert(thread.eventIds, event.id, (id) => tableGet(draft.events, id)?.createdAt ?? '')
+  batch.orders.set(threadId, orderInsert(batch.owned, orderOf(batch, draft, threadId), event.id, (id) => getBatchEvent(batch, id)?.createdAt ?? ''))
   return news
 }
 
-const putThread = (draft: Draft<ChatState>, thread: Thread): void => {
+const putThread = (draft: Draft<ChatState>, batch: Batch, thread: Thread): void => {
   const chat = ensureChat(draft, thread.chatId)
-  const known = draft.threads[thread.id]
+  const known = draft.threads[thread.id] !== undefined
   draft.threads[thread.id] = castDraft({
     id: thread.id,
     chatId: thread.chatId,
@@ -210,13 +239,13 @@ const putThread = (draft: Draft<ChatState>, thread: Thread): void => {
     previousThreadId: thread.previousThreadId,
     nextThreadId: thread.nextThreadId,
     queue: thread.queue,
-    eventIds: known?.eventIds ?? [],
+    eventIds: orderOf(batch, draft, thread.id),
   } satisfies ThreadEntity)
   if (!known) insertOrdered(chat.threadIds, thread.id, (id) => draft.threads[id]?.createdAt ?? '')
-  for (const event of thread.events) putEvent(draft, thread.chatId, event)
+  for (const event of thread.events) putEvent(draft, batch, thread.chatId, event)
 }
 
-const putChat = (draft: Draft<ChatState>, chat: Chat): void => {
+const putChat = (draft: Draft<ChatState>, batch: Batch, chat: Chat): void => {
   const entity = ensureChat(draft, chat.id)
   entity.access = chat.access
   entity.properties = chat.properties
@@ -224,7 +253,7 @@ const putChat = (draft: Draft<ChatState>, chat: Chat): void => {
   entity.eventsSeenUpTo = chat.eventsSeenUpToMap
   for (const user of chat.users) addUser(draft, user)
   if (chat.thread) {
-    putThread(draft, chat.thread)
+    putThread(draft, batch, chat.thread)
     const last = entity.threadIds[entity.threadIds.length - 1]
     entity.active = last === chat.thread.id ? chat.thread.active : entity.active
   }
@@ -247,7 +276,7 @@ const deleteProperties = (target: Properties, names: Record<string, string[]>): 
  * holds (an event already held as sent, a thread already known), so its SDK event is
  * not emitted again; true otherwise.
  */
-const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
+const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boolean => {
   switch (action.type) {
     case 'login/succeeded':
       draft.customer = castDraft(action.connected.customer)
@@ -262,14 +291,16 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
       return true
     case 'identity/reset':
       Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
+      batch.events = []
+      batch.orders.clear()
       return true
     case 'chat/fetched':
-      putChat(draft, action.chat)
+      putChat(draft, batch, action.chat)
       return true
     case 'incoming_chat': {
       const chat = action.payload.chat
       const news = chat.thread === null || draft.threads[chat.thread.id] === undefined
-      putChat(draft, chat)
+      putChat(draft, batch, chat)
       if (chat.thread) ensureChat(draft, chat.id).active = chat.thread.active
       return news
     }
@@ -282,34 +313,31 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
         entity.userIds = summary.users.map((u) => u.id)
         entity.eventsSeenUpTo = summary.eventsSeenUpToMap
         for (const user of summary.users) addUser(draft, user)
-        if (summary.lastEvent) putEvent(draft, summary.id, summary.lastEvent)
+        if (summary.lastEvent) putEvent(draft, batch, summary.id, summary.lastEvent)
       }
       return true
     case 'threads/fetched':
-      for (const thread of action.threads) putThread(draft, thread)
+      for (const thread of action.threads) putThread(draft, batch, thread)
       return true
     case 'incoming_event':
-      return putEvent(draft, action.payload.chatId, action.payload.event)
+      return putEvent(draft, batch, action.payload.chatId, action.payload.event)
     case 'event/pending': {
-      tableSet(draft.events, action.event.id, castDraft(action.event))
+      setBatchEvent(batch, action.event)
       const chat = ensureChat(draft, action.chatId)
       if (!chat.pendingEventIds.includes(action.event.id)) chat.pendingEventIds.push(action.event.id)
       return true
     }
     case 'event/sent':
       if (action.localId && action.localId !== action.event.id) {
-        tableDelete(draft.events, action.localId)
+        deleteBatchEvent(batch, action.localId)
         const chat = draft.chats[action.chatId]
         if (chat) chat.pendingEventIds = chat.pendingEventIds.filter((id) => id !== action.localId)
       }
-      putEvent(draft, action.chatId, action.event)
+      putEvent(draft, batch, action.chatId, action.event)
       return true
     case 'event/failed': {
-      const event = tableGet(draft.events, action.localId)
-      if (event) {
-        event.status = 'failed'
-        event.error = action.error
-      }
+      const event = getBatchEvent(batch, action.localId)
+      if (event) setBatchEvent(batch, { ...event, status: 'failed', error: action.error })
       return true
     }
     case 'chat_deactivated': {
@@ -384,8 +412,12 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
       return true
     }
     case 'event_properties_updated': {
-      const event = tableGet(draft.events, action.payload.eventId)
-      if (event) mergeProperties(event.properties, action.payload.properties)
+      const event = getBatchEvent(batch, action.payload.eventId)
+      if (event) {
+        const properties = { ...event.properties }
+        mergeProperties(properties, action.payload.properties)
+        setBatchEvent(batch, { ...event, properties })
+      }
       return true
     }
     case 'chat_properties_deleted': {
@@ -399,17 +431,22 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
       return true
     }
     case 'event_properties_deleted': {
-      const event = tableGet(draft.events, action.payload.eventId)
-      if (event) deleteProperties(event.properties, action.payload.properties)
+      const event = getBatchEvent(batch, action.payload.eventId)
+      if (event) {
+        const properties = { ...event.properties }
+        for (const ns of Object.keys(action.payload.properties)) if (Object.hasOwn(properties, ns)) properties[ns] = { ...properties[ns] }
+        deleteProperties(properties, action.payload.properties)
+        setBatchEvent(batch, { ...event, properties })
+      }
       return true
     }
     case 'event_updated':
-      if (action.payload.event) putEvent(draft, action.payload.chatId, action.payload.event)
+      if (action.payload.event) putEvent(draft, batch, action.payload.chatId, action.payload.event)
       return true
     case 'event_deleted': {
-      tableDelete(draft.events, action.payload.eventId)
-      const thread = draft.threads[action.payload.threadId]
-      if (thread) orderRemove(thread.eventIds, action.payload.eventId)
+      deleteBatchEvent(batch, action.payload.eventId)
+      if (draft.threads[action.payload.threadId])
+        batch.orders.set(action.payload.threadId, orderRemove(batch.owned, orderOf(batch, draft, action.payload.threadId), action.payload.eventId))
       return true
     }
     case 'queue_position_updated': {
@@ -442,6 +479,14 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
 }
 
 /**
+ * The engine's own immer: structural sharing without deep-freezing every new object
+ * (freezing cost more than the rest of a commit). Snapshots are immutable by contract
+ * (`Readonly` types; nothing in the engine mutates a committed state); the global immer
+ * an application may use is left as it is.
+ */
+const immer = new Immer({ autoFreeze: false })
+
+/**
  * Folds a batch of actions with one `produce`. `onRepeat(i)` is called for each action
  * that repeats what the state held (its SDK event must not be emitted again). Pure:
  * the same batch on the same state gives the same state.
@@ -449,8 +494,16 @@ const apply = (draft: Draft<ChatState>, action: ChatAction): boolean => {
 export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], onRepeat?: (index: number) => void): ChatState =>
   actions.length === 0
     ? state
-    : produce(state, (draft) => {
-        for (let i = 0; i < actions.length; i++) if (!apply(draft, actions[i] as ChatAction) && onRepeat) onRepeat(i)
+    : immer.produce(state, (draft) => {
+        const batch: Batch = { owned: new Set(), events: state.events, orders: new Map() }
+        for (let i = 0; i < actions.length; i++) if (!apply(draft, batch, actions[i] as ChatAction) && onRepeat) onRepeat(i)
+        if (batch.events !== state.events) draft.events = castDraft(batch.events)
+        for (const [threadId, order] of batch.orders) {
+          const thread = draft.threads[threadId]
+          if (thread) thread.eventIds = castDraft(order)
+        }
+        // frozen, the new nodes also tell immer there is nothing to finalize inside them
+        sealBatch(batch.owned)
       })
 
 /** Folds a batch of actions into the state with one `produce`. Pure and idempotent per action. */

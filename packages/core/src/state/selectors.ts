@@ -5,7 +5,7 @@
  * take an argument are factories: make one per use (each keeps its own memory).
  */
 import type { ChatUser, Greeting, Queue } from '@rapport/protocol'
-import { orderLast, tableGet } from './collections'
+import { orderLast, orderValues, orderValuesReversed, tableGet } from './collections'
 import type { ChatEntity, ChatState, EventEntity, ThreadEntity, UploadEntity } from './chatReducer'
 
 export type Selector<T> = (state: ChatState) => T
@@ -58,11 +58,10 @@ export const chatEvents = (chatId: string): Selector<readonly EventEntity[]> =>
         for (const threadId of chat.threadIds) {
           const thread = threads[threadId]
           if (!thread) continue
-          for (const page of thread.eventIds)
-            for (const id of page) {
-              const event = tableGet(events, id)
-              if (event) list.push(event)
-            }
+          for (const id of orderValues(thread.eventIds)) {
+            const event = tableGet(events, id)
+            if (event) list.push(event)
+          }
         }
         for (const id of chat.pendingEventIds) {
           const event = tableGet(events, id)
@@ -101,14 +100,11 @@ export const unreadCount = (chatId: string): Selector<number> => (state) => {
   for (let t = chat.threadIds.length - 1; t >= 0; t--) {
     const thread = state.threads[chat.threadIds[t] as string]
     if (!thread) continue
-    for (let p = thread.eventIds.length - 1; p >= 0; p--) {
-      const page = thread.eventIds[p] as readonly string[]
-      for (let i = page.length - 1; i >= 0; i--) {
-        const event = tableGet(state.events, page[i] as string)
-        if (!event) continue
-        if (seenUpTo !== null && event.createdAt <= seenUpTo) return count
-        if (event.authorId !== me) count++
-      }
+    for (const id of orderValuesReversed(thread.eventIds)) {
+      const event = tableGet(state.events, id)
+      if (!event) continue
+      if (seenUpTo !== null && event.createdAt <= seenUpTo) return count
+      if (event.authorId !== me) count++
     }
   }
   return count
