@@ -11,7 +11,7 @@ import {
   agentRtmUrl,
   createRequestId,
   parseAgentLogin,
-  parseAgentPush,
+  parseAgentPushChecked,
   parseChat,
   policyForAgentReason,
   resolveEndpoints,
@@ -19,6 +19,7 @@ import {
 } from '@rapport/protocol'
 import { type Observable, Subject } from 'rxjs'
 import { ChatError } from './chatError'
+import type { Diagnostic } from './diagnostics'
 import type { ConnectionStatus } from './connection/connectionMachine'
 import { transmitEvent } from './customerMethods'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
@@ -53,6 +54,8 @@ export interface AgentProfile {
 export interface AgentClient {
   /** Every agent push as a typed event, plus the connection events; each event once. */
   readonly events$: Observable<AgentEvent>
+  /** What the client dropped instead of acting on (invalid pushes, undecodable frames): for debugging. */
+  readonly diagnostics$: Observable<Diagnostic>
   readonly connection: ExternalStore<ConnectionSnapshot>
   /** Shorthand for `connection.getSnapshot().status`. */
   readonly status: ConnectionStatus
@@ -153,11 +156,10 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     events.next(event)
   }
   const inbound = session.pushes$.subscribe((push) => {
-    try {
-      for (const event of parseAgentPush(push.action, push.payload)) publish(event)
-    } catch {
-      // a push that does not fit its documented shape is dropped, never fatal
-    }
+    // a push that does not fit its documented shape is dropped and reported, never emitted
+    const parsed = parseAgentPushChecked(push.action, push.payload)
+    if (parsed.ok) for (const event of parsed.events) publish(event)
+    else session.report({ type: 'invalid_push', action: push.action, reason: parsed.reason })
   })
   session.own(() => inbound.unsubscribe())
 
@@ -203,6 +205,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
 
   const client: AgentClient = {
     events$: events.asObservable(),
+    diagnostics$: session.diagnostics$,
     connection: session.connection,
     get status() {
       return session.connection.getSnapshot().status

@@ -14,6 +14,7 @@ import {
 import { type Observable, Subject, firstValueFrom } from 'rxjs'
 import { type CustomerAuth, createCookieAuth } from './auth/customerAuth'
 import { ChatError } from './chatError'
+import type { Diagnostic } from './diagnostics'
 import type { ConnectionStatus } from './connection/connectionMachine'
 import { createCustomerInbound } from './customerInbound'
 import { type CustomerData, createSideStorage, customerLoginRequest } from './customerLogin'
@@ -71,6 +72,8 @@ export interface CustomerClient extends CustomerMethods {
   readonly connection: ExternalStore<ConnectionSnapshot>
   /** Every SDK event, typed, emitted once the state holds it. */
   readonly events$: Observable<CustomerEvent>
+  /** What the client dropped instead of acting on (invalid pushes, undecodable frames): for debugging. */
+  readonly diagnostics$: Observable<Diagnostic>
   /** Shorthand for `connection.getSnapshot().status`. */
   readonly status: ConnectionStatus
   /** Resolves once the connection is in `status` (at once if it already is). */
@@ -169,7 +172,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     onTerminal: () => client.destroy(),
   })
 
-  const inbound = createCustomerInbound({ pushes$: session.pushes$, store, sideStorage })
+  const inbound = createCustomerInbound({ pushes$: session.pushes$, store, sideStorage, report: session.report })
   session.own(() => inbound.unsubscribe())
 
   // outbound: events leave in order through the outbox, once the session has caught up
@@ -220,6 +223,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     state: { getSnapshot: store.getSnapshot, subscribe: store.subscribe },
     connection: session.connection,
     events$: events.asObservable(),
+    diagnostics$: session.diagnostics$,
     get status() {
       return session.connection.getSnapshot().status
     },

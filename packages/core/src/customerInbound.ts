@@ -1,10 +1,13 @@
-import { type PushFrame, isObject, parsePush } from '@rapport/protocol'
+import { type PushFrame, isObject, parsePushChecked } from '@rapport/protocol'
+import type { Diagnostic } from './diagnostics'
 import type { Observable, Subscription } from 'rxjs'
 import type { SideStorage } from './customerLogin'
 import type { ChatStore } from './state/chatStore'
 
 export interface InboundOptions {
   pushes$: Observable<PushFrame>
+  /** Where a dropped push is reported. */
+  report(diagnostic: Diagnostic): void
   store: ChatStore
   sideStorage: SideStorage
 }
@@ -14,16 +17,15 @@ export interface InboundOptions {
  * the store, which folds a burst in one commit and emits only what is news. Nothing here
  * reads the state.
  */
-export const createCustomerInbound = ({ pushes$, store, sideStorage }: InboundOptions): Subscription =>
+export const createCustomerInbound = ({ pushes$, store, sideStorage, report }: InboundOptions): Subscription =>
   pushes$.subscribe((push) => {
     if (push.action === 'customer_side_storage_updated') {
       const storage = isObject(push.payload) ? push.payload.customer_side_storage : undefined
       if (isObject(storage)) sideStorage.write(storage)
       return
     }
-    try {
-      store.publish(parsePush(push.action, push.payload))
-    } catch {
-      // a push that does not fit its documented shape is dropped, never fatal
-    }
+    // a push that does not fit its documented shape is dropped and reported, never emitted
+    const parsed = parsePushChecked(push.action, push.payload)
+    if (parsed.ok) store.publish(parsed.events)
+    else report({ type: 'invalid_push', action: push.action, reason: parsed.reason })
   })

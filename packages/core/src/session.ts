@@ -1,7 +1,8 @@
 import { type PushFrame, type ReasonPolicy, isObject } from '@rapport/protocol'
-import { type Observable, filter } from 'rxjs'
+import { type Observable, Subject, filter } from 'rxjs'
 import { type Actor, createActor } from 'xstate'
 import { ChatError } from './chatError'
+import type { Diagnostic } from './diagnostics'
 import {
   type ConnectionEmitted,
   type ConnectionStatus,
@@ -58,6 +59,9 @@ export interface Session<M extends ActionMapShape<M>, L> {
   readonly rtm: RtmClient<M>
   /** Every push but the one that ends the session. */
   readonly pushes$: Observable<PushFrame>
+  /** What was dropped instead of acted on (undecodable frames, invalid pushes). */
+  readonly diagnostics$: Observable<Diagnostic>
+  report(diagnostic: Diagnostic): void
   /** The connection: status and reason, one source (the machine's state tags). */
   readonly connection: ExternalStore<ConnectionSnapshot>
   /** The result of the latest login. */
@@ -89,7 +93,8 @@ export interface Session<M extends ActionMapShape<M>, L> {
 export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOptions<M, L>): Session<M, L> => {
   const { env, policy } = options
   const transport = new Transport()
-  const rtm = new RtmClient<M>(transport, { clock: env.clock, random: () => env.random() })
+  const diagnostics = new Subject<Diagnostic>()
+  const rtm = new RtmClient<M>(transport, { clock: env.clock, random: () => env.random(), onDiagnostic: (d) => diagnostics.next(d) })
   const disposers: Array<() => void> = []
   let destroyed = false
   let login: L | null = null
@@ -179,6 +184,8 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   const session: Session<M, L> = {
     rtm,
     pushes$: rtm.pushes$.pipe(filter((push) => push.action !== options.disconnectPush)),
+    diagnostics$: diagnostics.asObservable(),
+    report: (diagnostic) => diagnostics.next(diagnostic),
     connection: {
       getSnapshot: readConnection,
       subscribe: (listener) => {
@@ -246,6 +253,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
       for (const dispose of disposers.splice(0)) dispose()
       actor.stop()
       transport.dispose()
+      diagnostics.complete()
     },
   }
   return session

@@ -16,6 +16,7 @@ import {
 import { ChatError } from '../chatError'
 import type { Clock, TimerId } from '../env'
 import type { Transport } from './transport'
+import type { Diagnostic } from '../diagnostics'
 
 export interface RtmClientOptions {
   clock: Clock
@@ -28,6 +29,8 @@ export interface RtmClientOptions {
   queueLimit?: number
   /** For indirect actions: how long to wait for the push after a successful response. */
   indirectGraceMs?: number
+  /** Told about every frame that is not a valid server frame (it is dropped). */
+  onDiagnostic?: (diagnostic: Diagnostic) => void
 }
 
 /** Any side's map from action to its request and response wire types (`CustomerActionMap`, `AgentActionMap`). */
@@ -75,7 +78,7 @@ export class RtmClient<M extends ActionMapShape<M>> {
   private readonly inFlight = new Map<string, Pending>()
   private readonly queue: Pending[] = []
   private readonly subscription: Subscription
-  private readonly options: Required<RtmClientOptions>
+  private readonly options: Required<Omit<RtmClientOptions, 'onDiagnostic'>> & Pick<RtmClientOptions, 'onDiagnostic'>
 
   constructor(
     private readonly transport: Transport,
@@ -184,7 +187,10 @@ export class RtmClient<M extends ActionMapShape<M>> {
 
   private onMessage(text: string): void {
     const frame = decodeServerFrame(text)
-    if (!frame) return
+    if (!frame) {
+      this.options.onDiagnostic?.({ type: 'undecodable_frame', length: text.length })
+      return
+    }
     this.framesSubject.next(frame)
     const id = frame.request_id
     const pending = id === undefined ? undefined : this.inFlight.get(id)
