@@ -65,7 +65,8 @@ const uncaught = new Map<string, number>()
 process.on('uncaughtException', (error: Error) => uncaught.set(error.message, (uncaught.get(error.message) ?? 0) + 1))
 
 const main = async (): Promise<void> => {
-  const bots = Array.from({ length: BOTS }, (_, i) => ({ id: `bot${i}@chaos.local`, name: `Bot ${i}`, type: 'bot' as const, token: `chaos-bot-${i}` }))
+  // each bot's fixed token is valid in the soak's organization only
+  const bots = Array.from({ length: BOTS }, (_, i) => ({ id: `bot${i}@chaos.local`, name: `Bot ${i}`, type: 'bot' as const, token: `chaos-bot-${i}`, tokenOrganizationId: ORG }))
   const server = await startTestServer({ agents: bots })
   const proxy = await createFaultProxy({ target: { port: server.port } })
   // a short connect timeout on purpose: handshakes that stall must time out too

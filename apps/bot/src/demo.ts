@@ -3,6 +3,7 @@
  * chat through it, and prints the transcript. `pnpm demo` from the project root.
  */
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer as createNetServer } from 'node:net'
 import { createInterface } from 'node:readline'
@@ -14,6 +15,8 @@ import { formatLine } from './transcript'
 
 const SCRIPT = ['Hello!', 'Can you tell me where my order is?', 'Thanks, bye!']
 const ORGANIZATION_ID = 'rapport-demo'
+/** The bot's token for this run: the server accepts it in the demo organization only. */
+const BOT_TOKEN = `demo-bot-${randomBytes(16).toString('hex')}`
 
 const freePort = async (): Promise<number> => {
   const probe = createNetServer().listen(0, '127.0.0.1')
@@ -25,7 +28,7 @@ const freePort = async (): Promise<number> => {
 
 const startServer = async (port: number) => {
   const child = spawn('pnpm', ['--silent', '--filter', '@rapport/server', 'start'], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(port), RAPPORT_BOT_TOKEN: BOT_TOKEN, RAPPORT_BOT_ORGANIZATION: ORGANIZATION_ID },
     stdio: ['ignore', 'pipe', 'inherit'],
     // its own process group, so that stopping it stops pnpm's children too
     detached: true,
@@ -54,7 +57,7 @@ const main = async (): Promise<void> => {
   const port = process.env.PORT ? Number(process.env.PORT) : await freePort()
   const server = await startServer(port)
   console.log(`Local server: ${server.url}\n`)
-  const bot = startEchoBot({ serverUrl: server.url, organizationId: ORGANIZATION_ID, accessToken: 'rapport-bot-token', typingMs: 400 })
+  const bot = startEchoBot({ serverUrl: server.url, organizationId: ORGANIZATION_ID, accessToken: BOT_TOKEN, typingMs: 400 })
   await bot.client.whenStatus('connected')
 
   const customer = createCustomerClient({ organizationId: ORGANIZATION_ID, clientId: 'rapport-demo', serverUrl: server.url })

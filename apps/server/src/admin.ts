@@ -21,8 +21,8 @@ export interface AgentTokenResponse {
 
 /** Test and development controls of a running server (also served under `/rapport/admin`). */
 export interface ServerAdmin {
-  /** A token an agent or bot logs in with; without an organization it is valid in every one. Throws for an unknown agent. */
-  issueAgentToken(agentId: string, organizationId?: string): AgentTokenResponse
+  /** A token an agent or bot logs in with, valid in that organization only. Throws for an unknown agent. */
+  issueAgentToken(agentId: string, organizationId: string): AgentTokenResponse
   /** A customer token as the token endpoint would issue it (new identity, or the given customer id). */
   issueCustomerToken(organizationId: string, customerId?: string): WireTokenResponse
   /** Pushes `customer_disconnected {reason, data?}` to every socket of the customer, then closes them. Returns how many. */

@@ -1,7 +1,8 @@
 import { createServer } from './server'
 import { readFileSync } from 'node:fs'
-import type { Logger, ServerOptions } from './options'
+import { DEFAULT_AGENTS, type AgentConfig, type Logger, type ServerOptions } from './options'
 import { storageFromEnv } from './storage/fromEnv'
+import { parseOriginList } from './util/origins'
 
 const logger: Logger = {
   info: (message) => console.log(message),
@@ -16,9 +17,41 @@ const host = process.env.HOST ?? '127.0.0.1'
 const configPath = process.env.RAPPORT_SERVER_CONFIG
 const fileOptions: ServerOptions = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as ServerOptions) : {}
 
+/**
+ * Security settings from the environment (each wins over the config file; see the README's
+ * "Security" section):
+ * - RAPPORT_ADMIN_SECRET: turns the admin HTTP API on, behind `Authorization: Bearer <secret>`;
+ * - RAPPORT_CORS_ORIGINS: comma-separated origins allowed credentialed CORS (empty: none);
+ * - RAPPORT_BOT_TOKEN + RAPPORT_BOT_ORGANIZATION: a fixed token for the default bot, valid in that organization only;
+ * - RAPPORT_MAX_JSON_DEPTH: the deepest JSON nesting accepted in a request.
+ */
+const securityFromEnv = (env: NodeJS.ProcessEnv, base: ServerOptions): ServerOptions => {
+  const options: ServerOptions = {}
+  if (env.RAPPORT_ADMIN_SECRET) options.adminSecret = env.RAPPORT_ADMIN_SECRET
+  if (env.RAPPORT_CORS_ORIGINS !== undefined) options.corsOrigins = parseOriginList(env.RAPPORT_CORS_ORIGINS)
+  if (env.RAPPORT_MAX_JSON_DEPTH) options.maxJsonDepth = Number(env.RAPPORT_MAX_JSON_DEPTH)
+  const botToken = env.RAPPORT_BOT_TOKEN
+  if (botToken) {
+    const organization = env.RAPPORT_BOT_ORGANIZATION
+    if (!organization) throw new Error('RAPPORT_BOT_TOKEN needs RAPPORT_BOT_ORGANIZATION: a token is valid in one organization')
+    const agents: AgentConfig[] = base.agents ?? DEFAULT_AGENTS
+    const botId = DEFAULT_AGENTS[0]?.id
+    if (!agents.some((agent) => agent.id === botId)) throw new Error(`RAPPORT_BOT_TOKEN: no agent ${botId} is configured`)
+    options.agents = agents.map((agent) => (agent.id === botId ? { ...agent, token: botToken, tokenOrganizationId: organization } : agent))
+  }
+  return options
+}
+
 // RAPPORT_STORAGE=memory|sqlite (default sqlite), RAPPORT_DB=path (default <repo>/.data/rapport.sqlite)
 const { storage, description } = storageFromEnv(process.env, logger.info)
-const server = await createServer({ ...fileOptions, port: Number.isNaN(port) ? 8080 : port, host, logger, storage })
+const server = await createServer({
+  ...fileOptions,
+  ...securityFromEnv(process.env, fileOptions),
+  port: Number.isNaN(port) ? 8080 : port,
+  host,
+  logger,
+  storage,
+})
 console.log(`Rapport server listening on ${server.url} (${description})`)
 
 let stopping = false

@@ -1,5 +1,6 @@
 import { LIMITS } from '@rapport/protocol'
-import type { Storage } from './storage/storage'
+import { STORED_JSON_DEPTH, type Storage } from './storage/storage'
+import { LOOPBACK_ORIGINS, OriginList } from './util/origins'
 
 export type AgentType = 'agent' | 'bot'
 
@@ -13,8 +14,13 @@ export interface AgentConfig {
   email?: string
   /** Groups the agent belongs to; every agent is implicitly in group 0 ("all agents"). */
   groups?: number[]
-  /** A fixed access token accepted at agent login (in every organization). */
+  /**
+   * A fixed access token accepted at agent login, in the organization `tokenOrganizationId`
+   * only (one without the other is refused when the server starts). Tokens issued by
+   * `admin.issueAgentToken` are likewise valid in one organization.
+   */
   token?: string
+  tokenOrganizationId?: string
 }
 
 export type FormType = 'prechat' | 'postchat' | 'ticket'
@@ -101,14 +107,36 @@ export interface ServerOptions {
   customerPropertyNamespaces?: string[]
   /** Lifetime of customer access tokens, in seconds. */
   tokenLifetimeS?: number
-  /** Serve `/rapport/admin/*` over HTTP (the in-process `admin` is always available). */
-  adminHttp?: boolean
+  /**
+   * Serves the admin HTTP API (`/rapport/admin/*`) to requests carrying
+   * `Authorization: Bearer <adminSecret>` (at least 16 characters). Without it (the
+   * default) the admin HTTP API does not exist; the in-process `server.admin` is always
+   * available. `main.ts` reads it from `RAPPORT_ADMIN_SECRET`.
+   */
+  adminSecret?: string
+  /**
+   * Web origins allowed credentialed CORS (the cookie grant of the token endpoint, uploads):
+   * exact origins or `scheme://host:*` for any port. Default: the loopback origins
+   * (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`) for local development;
+   * `[]` allows none. Any other `Origin` gets no CORS headers, and the token endpoint
+   * refuses it. `main.ts` reads `RAPPORT_CORS_ORIGINS` (comma-separated).
+   */
+  corsOrigins?: string[]
+  /**
+   * Deepest nesting of objects and arrays in an RTM request payload or an HTTP JSON body
+   * (the payload object itself is level 1); deeper ones are refused with `validation`
+   * before anything reads or stores them. Default 32, at most `STORED_JSON_DEPTH` (64).
+   */
+  maxJsonDepth?: number
   logger?: Logger
 }
 
 export const DEFAULT_AGENTS: AgentConfig[] = [
-  { id: 'bot@rapport.local', name: 'Rapport Bot', type: 'bot', jobTitle: 'Assistant', token: 'rapport-bot-token' },
+  { id: 'bot@rapport.local', name: 'Rapport Bot', type: 'bot', jobTitle: 'Assistant' },
 ]
+
+export const DEFAULT_MAX_JSON_DEPTH = 32
+const MIN_ADMIN_SECRET_LENGTH = 16
 
 export interface ResolvedOptions {
   port: number
@@ -128,7 +156,10 @@ export interface ResolvedOptions {
   urlInfoAllowedHosts: ReadonlySet<string>
   customerPropertyNamespaces: ReadonlySet<string> | undefined
   tokenLifetimeS: number
-  adminHttp: boolean
+  /** `undefined`: no admin HTTP API. */
+  adminSecret: string | undefined
+  corsOrigins: OriginList
+  maxJsonDepth: number
   logger: Logger
 }
 
@@ -137,6 +168,30 @@ export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () 
 const duration = (value: number | false | undefined, fallback: number): number =>
   value === false ? 0 : Math.max(0, value ?? fallback)
 
+const checkAgents = (agents: readonly AgentConfig[]): AgentConfig[] => {
+  for (const agent of agents) {
+    if ((agent.token === undefined) !== (agent.tokenOrganizationId === undefined)) {
+      throw new Error(`agent ${agent.id}: a fixed \`token\` is valid in one organization: give both \`token\` and \`tokenOrganizationId\``)
+    }
+    if (agent.token !== undefined && agent.token.length < 8) throw new Error(`agent ${agent.id}: a fixed \`token\` needs at least 8 characters`)
+  }
+  return [...agents]
+}
+
+const checkAdminSecret = (secret: string | undefined): string | undefined => {
+  if (secret !== undefined && secret.length < MIN_ADMIN_SECRET_LENGTH) {
+    throw new Error(`adminSecret needs at least ${MIN_ADMIN_SECRET_LENGTH} characters`)
+  }
+  return secret
+}
+
+const checkJsonDepth = (depth: number | undefined): number => {
+  const value = depth ?? DEFAULT_MAX_JSON_DEPTH
+  if (!Number.isInteger(value) || value < 1 || value > STORED_JSON_DEPTH) throw new Error(`maxJsonDepth must be an integer from 1 to ${STORED_JSON_DEPTH}`)
+  return value
+}
+
+/** Resolves the defaults; throws on a configuration that would be unsafe or meaningless. */
 export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
   const idleTimeoutMs = duration(options.idleTimeoutMs, LIMITS.idleTimeoutMs)
   return {
@@ -145,7 +200,7 @@ export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
     idleTimeoutMs,
     loginTimeoutMs: duration(options.loginTimeoutMs, LIMITS.loginWindowMs),
     serverPingIntervalMs: duration(options.serverPingIntervalMs, idleTimeoutMs > 0 ? Math.floor(idleTimeoutMs / 3) : 10_000),
-    agents: options.agents ?? DEFAULT_AGENTS,
+    agents: checkAgents(options.agents ?? DEFAULT_AGENTS),
     organizations: options.organizations ? new Set(options.organizations) : undefined,
     clients: options.clients ? new Set(options.clients) : undefined,
     pendingRequestsLimit: options.pendingRequestsLimit ?? LIMITS.pendingRequests,
@@ -157,7 +212,9 @@ export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
     urlInfoAllowedHosts: new Set((options.urlInfoAllowedHosts ?? []).map((h) => h.toLowerCase())),
     customerPropertyNamespaces: options.customerPropertyNamespaces ? new Set(options.customerPropertyNamespaces) : undefined,
     tokenLifetimeS: options.tokenLifetimeS ?? LIMITS.tokenLifetimeS,
-    adminHttp: options.adminHttp ?? true,
+    adminSecret: checkAdminSecret(options.adminSecret),
+    corsOrigins: new OriginList(options.corsOrigins ?? LOOPBACK_ORIGINS),
+    maxJsonDepth: checkJsonDepth(options.maxJsonDepth),
     logger: options.logger ?? silentLogger,
   }
 }

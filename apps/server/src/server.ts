@@ -9,10 +9,10 @@ import { isOrganizationAllowed } from './domain/customers'
 import { GroupDirectory } from './domain/groupDirectory'
 import { PlatformState } from './domain/platform'
 import { TokenService } from './domain/tokenService'
-import { addAdminRoutes } from './http/adminRoutes'
+import { addAdminRoutes, adminGate } from './http/adminRoutes'
 import { serveFileRoute, uploadFileRoute } from './http/files'
 import { BodyTooLargeError, applyCors, sendJson } from './http/httpUtil'
-import { Router } from './http/router'
+import { Router, type RouteContext } from './http/router'
 import { TokenEndpoint } from './http/tokenEndpoint'
 import { resolveOptions, type ServerOptions } from './options'
 import { agentProtocol, announceRoutingStatus } from './rtm/agent'
@@ -35,6 +35,34 @@ export interface RapportServer {
 
 const RTM_PATH = /^\/v3\.[56]\/(customer|agent)\/rtm\/ws\/?$/
 
+const ignore = (): void => {}
+
+/** The request target as a URL, or `undefined` when it is not one. */
+const requestUrl = (req: IncomingMessage): URL | undefined => {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost')
+  } catch {
+    return undefined
+  }
+}
+
+/** `/rapport/admin` and everything under it (segments as the router reads them). */
+const isAdminPath = (pathname: string): boolean => {
+  const [first, second] = pathname.split('/').filter(Boolean)
+  return first === 'rapport' && second === 'admin'
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'])
+
+/** The origins of the server itself: its listen address and, when that is loopback or any, the loopback names. */
+const originsOf = (listenHost: string, urlHost: string, port: number): ReadonlySet<string> => {
+  const origins = new Set([`http://${urlHost.toLowerCase()}:${port}`])
+  if (LOOPBACK_HOSTS.has(listenHost.toLowerCase())) {
+    for (const name of ['localhost', '127.0.0.1', '[::1]']) origins.add(`http://${name}:${port}`)
+  }
+  return origins
+}
+
 const rejectUpgrade = (socket: Duplex, status: number, reason: string): void => {
   const body = JSON.stringify({ error: { type: 'validation', message: reason } })
   socket.end(
@@ -56,7 +84,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     agents,
     tokens: new TokenService(storage, clock, resolved.tokenLifetimeS),
     registry,
-    publisher: new ConnectionPublisher(registry, agents),
+    publisher: new ConnectionPublisher(registry, agents, resolved.logger),
     presence: registry,
     groups: new GroupDirectory(resolved),
     platform: new PlatformState(resolved),
@@ -72,19 +100,38 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     .on('POST', '/v3.6/customer/action/upload_file', uploadFileRoute(ctx))
     .on('POST', '/v3.5/customer/action/upload_file', uploadFileRoute(ctx))
     .on('GET', '/files/:id/:name', serveFileRoute(ctx))
-  if (resolved.adminHttp) addAdminRoutes(router, admin)
+  // The admin HTTP API exists only with a secret, on a router of its own behind `adminGate`.
+  const adminSecret = resolved.adminSecret
+  const adminRouter = adminSecret === undefined ? undefined : new Router()
+  if (adminRouter) addAdminRoutes(adminRouter, admin, resolved.maxJsonDepth)
+  let ownOrigins: ReadonlySet<string> = new Set()
 
-  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (applyCors(req, res)) return
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const match = router.match(req.method ?? 'GET', url.pathname)
-    if (!match) return sendJson(res, 404, { error: { type: 'not_found', message: 'Not found' } })
-    if ('methodMismatch' in match) return sendJson(res, 405, { error: { type: 'validation', message: 'Method not allowed' } })
-    await match.handler({ req, res, url, params: match.params })
+  const notFound = (res: ServerResponse): void => sendJson(res, 404, { error: { type: 'not_found', message: 'Not found' } })
+
+  const route = async (selected: Router, context: Omit<RouteContext, 'params'>): Promise<void> => {
+    const match = selected.match(context.req.method ?? 'GET', context.url.pathname)
+    if (!match) return notFound(context.res)
+    if ('methodMismatch' in match) return sendJson(context.res, 405, { error: { type: 'validation', message: 'Method not allowed' } })
+    await match.handler({ ...context, params: match.params })
   }
 
-  const httpServer = createHttpServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = requestUrl(req)
+    if (!url) return sendJson(res, 400, { error: { type: 'validation', message: 'Bad request target' } })
+    if (isAdminPath(url.pathname)) {
+      // No CORS on admin routes, ever; without a secret they do not exist.
+      if (!adminRouter || adminSecret === undefined) return notFound(res)
+      const context = { req, res, url }
+      if (!adminGate({ ...context, params: {} }, { secret: adminSecret, maxJsonDepth: resolved.maxJsonDepth, ownOrigins: () => ownOrigins })) return
+      return route(adminRouter, context)
+    }
+    if (applyCors(req, res, resolved.corsOrigins)) return
+    await route(router, { req, res, url })
+  }
+
+  /** The answer to a request whose handler threw: never throws itself (at worst the socket is destroyed). */
+  const answerFailure = (res: ServerResponse, error: unknown): void => {
+    try {
       if (res.headersSent) {
         res.destroy()
         return
@@ -95,8 +142,26 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
       }
       logger.error('HTTP request failed', error)
       sendJson(res, 500, { error: { type: 'internal', message: 'Internal server error' } })
-    })
+    } catch {
+      res.destroy()
+    }
+  }
+
+  const httpServer = createHttpServer((req, res) => {
+    // A stream error nobody listens to would be thrown out of the process.
+    req.on('error', ignore)
+    res.on('error', ignore)
+    handleRequest(req, res).catch((error: unknown) => answerFailure(res, error))
   })
+
+  /** Runs a ws event's handling; whatever it throws is logged, never thrown out of the event. */
+  const guarded = (what: string, fn: () => void): void => {
+    try {
+      fn()
+    } catch (error) {
+      logger.error(`${what} failed`, error)
+    }
+  }
 
   const onClose = (connection: Connection): void => {
     ctx.registry.remove(connection)
@@ -117,8 +182,10 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     }
     const connection = new Connection(ws, side, organizationId, timers, {
       onText: (c, text) =>
-        side === 'customer' ? dispatchFrame(ctx, customerProtocol, c, text) : dispatchFrame(ctx, agentProtocol, c, text),
-      onClose,
+        guarded(`${side} frame`, () =>
+          side === 'customer' ? dispatchFrame(ctx, customerProtocol, c, text) : dispatchFrame(ctx, agentProtocol, c, text),
+        ),
+      onClose: (c) => guarded(`${side} connection close`, () => onClose(c)),
     })
     ctx.registry.add(connection)
     if (!isOrganizationAllowed(ctx, organizationId)) connection.disconnect('license_not_found')
@@ -127,14 +194,31 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
-  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = requestUrl(req)
+    if (!url) return rejectUpgrade(socket, 400, 'Bad Request')
     const path = RTM_PATH.exec(url.pathname)
     const side = path?.[1]
     if (side !== 'customer' && side !== 'agent') return rejectUpgrade(socket, 404, 'Not Found')
     const organizationId = url.searchParams.get('organization_id')
     if (!organizationId) return rejectUpgrade(socket, 400, 'Bad Request')
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, side, organizationId))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        attach(ws, side, organizationId)
+      } catch (error) {
+        logger.error('RTM connection setup failed', error)
+        ws.terminate()
+      }
+    })
+  }
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', ignore)
+    try {
+      upgrade(req, socket, head)
+    } catch (error) {
+      logger.error('RTM upgrade failed', error)
+      socket.destroy()
+    }
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -146,6 +230,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
   })
   const port = (httpServer.address() as AddressInfo).port
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
+  ownOrigins = originsOf(resolved.host, host, port)
 
   let closing: Promise<void> | undefined
   return {

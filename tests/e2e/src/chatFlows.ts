@@ -28,6 +28,9 @@ import { type FaultProxy, createFaultProxy } from '@rapport/testing/node'
 import fc from 'fast-check'
 import { type TestServer, type TestServerOptions, startTestServer } from './serverHarness'
 
+/** The local server's default bot (`DEFAULT_AGENTS`). */
+const DEFAULT_BOT_ID = 'bot@rapport.local'
+
 export type Sender = 'customer' | 'agent'
 
 /** How a send ended, as far as the sender was told. */
@@ -78,7 +81,7 @@ export interface ChatFlowWorldOptions {
   /** Storage kept across server restarts (a fresh `MemoryStorage` by default). */
   storage?: Storage
   server?: Omit<TestServerOptions, 'storage'>
-  /** The agent's token: the local server's default bot logs in with `rapport-bot-token`. */
+  /** The agent's token; by default one the server issues its default bot for the world's organization. */
   agentToken?: string
   /** Connection timings of both clients; fast ones by default (`FAST_CONNECTION`). */
   connection?: Partial<Omit<ConnectionPolicy, 'retry'>> & { retry?: Partial<RetryPolicy> }
@@ -135,7 +138,7 @@ export const createChatFlowWorld = async (options: ChatFlowWorldOptions = {}): P
   const connection = options.connection ?? FAST_CONNECTION
   const agent = createAgentClient({
     organizationId,
-    accessToken: options.agentToken ?? 'rapport-bot-token',
+    accessToken: options.agentToken ?? server.admin.issueAgentToken(DEFAULT_BOT_ID, organizationId).access_token,
     serverUrl: proxy.url,
     routingStatus: 'accepting_chats',
     connection,

@@ -8,7 +8,8 @@ import { formatLine } from '../transcript'
 describe('echo bot', () => {
   it('answers the message a chat starts with, and every later one', async () => {
     const server = await createServer({ port: 0 })
-    const bot = startEchoBot({ serverUrl: server.url, organizationId: 'bot-org', accessToken: 'rapport-bot-token' })
+    const { access_token } = server.admin.issueAgentToken('bot@rapport.local', 'bot-org')
+    const bot = startEchoBot({ serverUrl: server.url, organizationId: 'bot-org', accessToken: access_token })
     const customer = createCustomerClient({ organizationId: 'bot-org', clientId: 'test', serverUrl: server.url })
     try {
       await bot.client.whenStatus('connected')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AGENT, startServer } from './helpers/harness'
+import { AGENT, ORG, startServer } from './helpers/harness'
 
 describe('access control', () => {
   it('answers not_found for every chat-scoped action on another customer\'s chat', async () => {
@@ -58,7 +58,7 @@ describe('access control', () => {
       error: { type: 'authentication' },
     })
     expect((await socket.request('login', { token: 'Bearer nope' })).payload).toMatchObject({ error: { type: 'authentication' } })
-    const { access_token } = h.server.admin.issueAgentToken(AGENT.id)
+    const { access_token } = h.server.admin.issueAgentToken(AGENT.id, ORG)
     const login = await socket.ok<{ my_profile: Record<string, unknown>; license: Record<string, unknown>; chats_summary: unknown[] }>('login', {
       token: `Bearer ${access_token}`,
     })
@@ -67,15 +67,15 @@ describe('access control', () => {
   })
 
   it('issues agent tokens over HTTP and accepts fixed tokens', async () => {
-    const h = await startServer({ agents: [{ id: 'fixed@test', name: 'Fixed', type: 'bot', token: 'fixed-token' }] })
-    const issued = await fetch(`${h.server.url}/rapport/admin/agent-token`, { method: 'POST', body: JSON.stringify({ agent_id: 'fixed@test' }) })
+    const h = await startServer({ agents: [{ id: 'fixed@test', name: 'Fixed', type: 'bot', token: 'fixed-token', tokenOrganizationId: ORG }] })
+    const issued = await h.adminFetch('agent-token', { agent_id: 'fixed@test', organization_id: ORG })
     const { access_token, token_type } = (await issued.json()) as { access_token: string; token_type: string }
     expect(token_type).toBe('Bearer')
     const viaIssued = await h.open('agent')
     expect((await viaIssued.request('login', { token: `Bearer ${access_token}` })).success).toBe(true)
     const viaFixed = await h.open('agent')
     expect((await viaFixed.request('login', { token: 'Bearer fixed-token' })).success).toBe(true)
-    const unknown = await fetch(`${h.server.url}/rapport/admin/agent-token`, { method: 'POST', body: JSON.stringify({ agent_id: 'nobody' }) })
+    const unknown = await h.adminFetch('agent-token', { agent_id: 'nobody', organization_id: ORG })
     expect(unknown.status).toBe(404)
   })
 

@@ -125,10 +125,7 @@ describe('events edited or deleted from the agent side', () => {
     const h = await startServer()
     const s = await chatWithBot(h)
     const { event_id } = await s.bot.ok<{ event_id: string }>('send_event', { chat_id: s.chatId, event: { type: 'message', text: 'typo' } })
-    const response = await fetch(`${h.server.url}/rapport/admin/organizations/${ORG}/event`, {
-      method: 'POST',
-      body: JSON.stringify({ chat_id: s.chatId, thread_id: s.threadId, event_id, event: { text: 'fixed' } }),
-    })
+    const response = await h.adminFetch(`organizations/${ORG}/event`, { chat_id: s.chatId, thread_id: s.threadId, event_id, event: { text: 'fixed' } })
     expect(response.status).toBe(200)
     for (const socket of [s.customer, s.tab]) {
       expect((await socket.push('event_updated')).payload).toMatchObject({ chat_id: s.chatId, thread_id: s.threadId, event: { id: event_id, text: 'fixed', recipients: 'all' } })

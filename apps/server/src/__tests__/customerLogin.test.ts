@@ -125,10 +125,7 @@ describe('connection lifecycle', () => {
     await tab.closed
 
     const b = await h.customer()
-    const response = await fetch(`${h.server.url}/rapport/admin/customers/${b.customerId}/disconnect`, {
-      method: 'POST',
-      body: JSON.stringify({ reason: 'customer_banned' }),
-    })
+    const response = await h.adminFetch(`customers/${b.customerId}/disconnect`, { reason: 'customer_banned' })
     expect(await response.json()).toEqual({ ok: true, connections: 1 })
     expect((await b.socket.push('customer_disconnected')).payload).toEqual({ reason: 'customer_banned' })
     await b.socket.closed
@@ -149,7 +146,7 @@ describe('connection lifecycle', () => {
     h.server.admin.stallCustomer(b.customerId, false)
     await b.socket.sync()
     expect(b.socket.received.some((f) => f.request_id === 'stalled')).toBe(false)
-    const stall = await fetch(`${h.server.url}/rapport/admin/customers/${b.customerId}/stall`, { method: 'POST', body: '{}' })
+    const stall = await h.adminFetch(`customers/${b.customerId}/stall`, {})
     expect(await stall.json()).toEqual({ ok: true, connections: 1 })
   })
 

@@ -6,6 +6,12 @@
  * `'error'` event nobody listens to on the HTTP/ws server would surface as an
  * `uncaughtException`, which is recorded); and a well-behaved customer and bot keep
  * chatting throughout. `FUZZ_SEED`/`FUZZ_FRAMES` replay or scale a run.
+ *
+ * A second run puts extreme values into every template: arrays and objects nested 10, 100,
+ * 10⁴ and 10⁵ levels deep (built as text: past `JSON.stringify`'s own limit), and huge
+ * fields (a 900 KB string, 10⁵-element arrays, 5·10⁴-key objects). Every one is answered
+ * with a documented error or a success; anything nested deeper than `maxJsonDepth` is a
+ * `validation` error, on both sides and both storages.
  */
 import { WIRE_ERROR_TYPES, type ResponseFrame } from '@rapport/protocol'
 import { isWellFormedRequestText, malformedFrameArb, requestFrameArb } from '@rapport/testing'
@@ -289,6 +295,46 @@ const fire = async (socket: TestSocket, shots: Shot[], tally: Tally, between: ()
   }
 }
 
+// ── extreme values: deep nesting and huge fields ────────────────────────────────
+
+const PLACEHOLDER = '__EXTREME__'
+
+type Extreme = { label: string; text: string; tooDeep: boolean }
+
+const deepExtremes = (depths: number[]): Extreme[] =>
+  depths.flatMap((depth) => [
+    { label: `${depth} arrays`, text: `${'['.repeat(depth)}0${']'.repeat(depth)}`, tooDeep: depth > 31 },
+    { label: `${depth} objects`, text: `${'{"k":'.repeat(depth)}0${'}'.repeat(depth)}`, tooDeep: depth > 31 },
+  ])
+
+const HUGE: Extreme[] = [
+  { label: '900 KB string', text: JSON.stringify('x'.repeat(900 * 1024)), tooDeep: false },
+  { label: '10⁵-element array', text: `[${Array.from({ length: 100_000 }, () => '0').join(',')}]`, tooDeep: false },
+  { label: '5·10⁴-key object', text: `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":0`).join(',')}}`, tooDeep: false },
+]
+
+/**
+ * The frames of a template with one extreme value: at each of up to `paths` places in the
+ * payload (or as an unknown payload member when it has none), and with `beside` also as an
+ * unknown member of the payload and of the frame.
+ */
+const extremeFrames = (
+  [action, payload]: Template,
+  extreme: Extreme,
+  paths: number,
+  beside: boolean,
+): Array<{ text: string; requestId: string; inPayload: boolean }> => {
+  const places: Array<Array<string | number>> = pathsOf(payload).slice(0, paths).map((path) => ['payload', ...path])
+  if (places.length === 0 || beside) places.push(['payload', 'extra'])
+  if (beside) places.push(['extra'])
+  const frames = places.map((path) => {
+    const requestId = uniqueId()
+    const frame = setAt({ request_id: requestId, action, payload }, path, () => PLACEHOLDER)
+    return { text: JSON.stringify(frame).replace(`"${PLACEHOLDER}"`, extreme.text), requestId, inPayload: path[0] === 'payload' }
+  })
+  return frames
+}
+
 describe('fuzz', () => {
   const uncaught: unknown[] = []
   const onUncaught = (error: unknown): void => {
@@ -372,6 +418,82 @@ describe('fuzz', () => {
       storage.close()
     }
   }, 30_000)
+
+  it('answers deep nesting (10 to 10⁵ levels, arrays and objects) and huge fields in every action with documented errors only', async () => {
+    const loggedErrors: string[] = []
+    const h = await startServer({
+      loginTimeoutMs: false,
+      idleTimeoutMs: false,
+      logger: { info: () => {}, warn: () => {}, error: (message, error) => loggedErrors.push(`${message}: ${String(error)}`) },
+    })
+    try {
+      const bot = await h.agent(BOT.id)
+      const victim = await h.customer()
+      const own = await victim.socket.ok<{ chat_id: string; thread_id: string; event_ids: string[] }>('start_chat', {
+        chat: { thread: { events: [{ type: 'message', text: 'mine' }] } },
+      })
+      await bot.push('incoming_chat')
+      const ids = { chat_id: own.chat_id, thread_id: own.thread_id, event_id: own.event_ids[0] ?? '' }
+      const anonymous = await h.open('customer')
+      const agent = await h.agent('agent@test', { accepting: false })
+
+      const tally: Tally = { frames: 0, successes: 0, errors: new Map() }
+      /** Sends one frame and checks its one response; a rate-limited frame waits and goes again. */
+      const shoot = async (socket: TestSocket, frame: { text: string; requestId: string }, mustBe: string | undefined, label: string): Promise<void> => {
+        let response: ResponseFrame
+        for (let attempt = 0; ; attempt += 1) {
+          socket.sendRaw(frame.text)
+          response = await socket.response(frame.requestId)
+          const type = (response.payload as { error?: { type?: string } } | undefined)?.error?.type
+          if (response.success || type !== 'too_many_requests' || attempt >= 100) break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        tally.frames += 1
+        if (response.success) {
+          expect(mustBe, `${label}: answered success`).toBeUndefined()
+          tally.successes += 1
+          return
+        }
+        const type = (response.payload as { error?: { type?: unknown } } | undefined)?.error?.type
+        expect(typeof type === 'string' && DOCUMENTED.has(type), `${label}: documented error type, got ${String(type)}`).toBe(true)
+        expect(type, label).not.toBe('internal')
+        if (mustBe !== undefined) expect(type, label).toBe(mustBe)
+        tally.errors.set(String(type), (tally.errors.get(String(type)) ?? 0) + 1)
+      }
+
+      const sides: Array<[TestSocket, Template[]]> = [
+        [victim.socket, customerTemplates(ids)],
+        [anonymous, customerTemplates(ids).slice(0, 6)],
+        [agent, agentTemplates(own.chat_id, own.thread_id)],
+      ]
+      for (const [socket, templates] of sides) {
+        for (const [index, template] of templates.entries()) {
+          for (const extreme of [...deepExtremes([10, 100]), ...deepExtremes([10_000, 100_000]), ...HUGE]) {
+            // the large values (up to 900 KB a frame) go into one place per template, and beside the payload once per socket
+            const large = extreme.text.length > 10_000
+            for (const frame of extremeFrames(template, extreme, large ? 1 : 3, !large || index === 0)) {
+              const label = `${template[0]} with ${extreme.label}${frame.inPayload ? ' in the payload' : ' beside it'}`
+              await shoot(socket, frame, extreme.tooDeep && frame.inPayload ? 'validation' : undefined, label)
+            }
+          }
+        }
+        expect(socket.isOpen, 'the socket stays open').toBe(true)
+      }
+
+      if (process.env.FUZZ_DEBUG) console.log(tally.frames, tally.successes, [...tally.errors])
+      expect(tally.errors.get('validation') ?? 0).toBeGreaterThan(500)
+      // the chat goes on and the server is healthy; nothing was thrown or logged
+      await victim.socket.ok('send_event', { chat_id: own.chat_id, event: { type: 'message', text: 'after the storm' } }).catch(() => undefined)
+      const fresh = await h.customer()
+      const chat = await fresh.socket.ok<{ chat_id: string }>('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'hello' }] } } })
+      expect(chat.chat_id).toEqual(expect.any(String))
+      expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200)
+      expect(uncaught).toEqual([])
+      expect(loggedErrors).toEqual([])
+    } finally {
+      await h.server.close()
+    }
+  }, 120_000)
 
   it('isWellFormedRequestText agrees with the server: malformed text is always a validation error', async () => {
     const h = await startServer()

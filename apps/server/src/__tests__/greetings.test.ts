@@ -50,10 +50,7 @@ describe('greetings', () => {
     const b = await h.customer()
     const first = h.server.admin.sendGreeting(a.customerId)
     await a.socket.push('incoming_greeting')
-    const response = await fetch(`${h.server.url}/rapport/admin/customers/${a.customerId}/greeting`, {
-      method: 'POST',
-      body: JSON.stringify({ text: 'Second', is_exit_intent: true }),
-    })
+    const response = await h.adminFetch(`customers/${a.customerId}/greeting`, { text: 'Second', is_exit_intent: true })
     const second = (await response.json()) as { unique_id: string }
     expect((await a.socket.push('greeting_canceled')).payload).toEqual({ unique_id: first.unique_id })
     expect((await a.socket.push<Greeting>('incoming_greeting')).payload).toMatchObject({ unique_id: second.unique_id, is_exit_intent: true })
@@ -69,10 +66,10 @@ describe('greetings', () => {
 
   it('admin HTTP: unknown customers and agents are 404', async () => {
     const h = await startServer()
-    const missing = await fetch(`${h.server.url}/rapport/admin/customers/nobody/greeting`, { method: 'POST', body: '{}' })
+    const missing = await h.adminFetch(`customers/nobody/greeting`, {})
     expect(missing.status).toBe(404)
     const a = await h.customer()
-    const badAgent = await fetch(`${h.server.url}/rapport/admin/customers/${a.customerId}/greeting`, { method: 'POST', body: JSON.stringify({ agent_id: 'ghost' }) })
+    const badAgent = await h.adminFetch(`customers/${a.customerId}/greeting`, { agent_id: 'ghost' })
     expect(badAgent.status).toBe(404)
   })
 })

@@ -112,7 +112,7 @@ describe('groups for chats', () => {
     other.server.admin.setLimits({ offlineChats: false })
     const c = await other.customer()
     expect(await errorOf(c.socket, 'start_chat', {})).toBe('groups_offline')
-    await fetch(`${other.server.url}/rapport/admin/limits`, { method: 'POST', body: JSON.stringify({ offline_chats: true }) })
+    await other.adminFetch(`limits`, { offline_chats: true })
     expect(await c.socket.ok('start_chat', {})).toMatchObject({ chat_id: expect.any(String) })
   })
 })
@@ -132,7 +132,7 @@ describe('get_form', () => {
       enabled: true,
       form: { id: 'post-1', fields: [{ id: 'r', type: 'rating', label: 'How was it?' }] },
     })
-    const response = await fetch(`${h.server.url}/rapport/admin/groups/0/forms/prechat`, { method: 'POST', body: JSON.stringify({ form: null }) })
+    const response = await h.adminFetch(`groups/0/forms/prechat`, { form: null })
     expect(response.status).toBe(200)
     expect(await socket.ok('get_form', { group_id: 0, type: 'prechat' })).toEqual({ enabled: false })
     expect(await errorOf(socket, 'get_form', { group_id: 55, type: 'prechat' })).toBe('group_not_found')

@@ -2,14 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { BOT, ORG, startServer } from './helpers/harness'
 import { errorOf } from './helpers/flows'
 
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body) })
-
 describe('bans', () => {
   it('disconnects a banned customer with customer_banned and refuses its logins; other customers are untouched', async () => {
     const h = await startServer()
     const a = await h.customer()
     const b = await h.customer()
-    const response = await post(`${h.server.url}/rapport/admin/customers/${a.customerId}/ban`, {})
+    const response = await h.adminFetch(`customers/${a.customerId}/ban`, {})
     expect(await response.json()).toEqual({ ok: true, connections: 1 })
     expect((await a.socket.push('customer_disconnected')).payload).toEqual({ reason: 'customer_banned' })
     await a.socket.closed
@@ -30,7 +28,7 @@ describe('limits', () => {
     expect(await errorOf(second, 'login', { token: `Bearer ${(await h.token()).access_token}` })).toBe('users_limit_reached')
     // Another tab of a connected customer is not a new user.
     expect((await h.customer({ customerId: a.customerId })).customerId).toBe(a.customerId)
-    await post(`${h.server.url}/rapport/admin/limits`, { users_limit: null })
+    await h.adminFetch(`limits`, { users_limit: null })
     expect((await h.customer()).customerId).toBeTypeOf('string')
   })
 
@@ -49,7 +47,7 @@ describe('limits', () => {
     const h = await startServer({ pendingRequestsLimit: 3 })
     const { socket } = await h.customer()
     const other = await h.customer()
-    await post(`${h.server.url}/rapport/admin/limits`, { response_delay_ms: 100 })
+    await h.adminFetch(`limits`, { response_delay_ms: 100 })
     const ids = ['p1', 'p2', 'p3', 'p4']
     for (const id of ids) socket.send({ request_id: id, action: 'get_customer', payload: {} })
     const over = await socket.response('p4')
@@ -67,7 +65,7 @@ describe('license and region', () => {
     const h = await startServer()
     const a = await h.customer()
     const bot = await h.agent(BOT.id)
-    expect(await (await post(`${h.server.url}/rapport/admin/organizations/${ORG}/license`, { expired: true })).json()).toEqual({ ok: true, connections: 2 })
+    expect(await (await h.adminFetch(`organizations/${ORG}/license`, { expired: true })).json()).toEqual({ ok: true, connections: 2 })
     expect((await a.socket.push('customer_disconnected')).payload).toEqual({ reason: 'license_expired' })
     expect((await bot.push('agent_disconnected')).payload).toEqual({ reason: 'license_expired' })
     const retry = await h.open('customer')
@@ -79,7 +77,7 @@ describe('license and region', () => {
   it('misdirected_connection with data.region for open and new sockets', async () => {
     const h = await startServer()
     const a = await h.customer()
-    await post(`${h.server.url}/rapport/admin/organizations/${ORG}/region`, { region: 'fra' })
+    await h.adminFetch(`organizations/${ORG}/region`, { region: 'fra' })
     expect((await a.socket.push('customer_disconnected')).payload).toEqual({ reason: 'misdirected_connection', data: { region: 'fra' } })
     const fresh = await h.open('customer')
     expect((await fresh.push('customer_disconnected')).payload).toEqual({ reason: 'misdirected_connection', data: { region: 'fra' } })
@@ -95,7 +93,7 @@ describe('access tokens', () => {
     const token = await h.token(ORG, a.customerId)
     const tab = await h.open('customer')
     await tab.ok('login', { token: `Bearer ${token.access_token}` })
-    const result = await (await post(`${h.server.url}/rapport/admin/customers/${a.customerId}/expire-tokens`, {})).json()
+    const result = await (await h.adminFetch(`customers/${a.customerId}/expire-tokens`, {})).json()
     expect(result).toMatchObject({ ok: true, connections: 2 })
     expect((await a.socket.push('customer_disconnected')).payload).toEqual({ reason: 'access_token_expired' })
     expect((await tab.push('customer_disconnected')).payload).toEqual({ reason: 'access_token_expired' })
@@ -117,12 +115,12 @@ describe('customer side storage', () => {
     const a = await h.customer({ login: { customer_side_storage: { visit: '1' } } })
     const b = await h.customer()
     expect(h.server.admin.getCustomer(a.customerId)).toMatchObject({ customer_side_storage: { visit: '1' } })
-    const response = await post(`${h.server.url}/rapport/admin/customers/${a.customerId}/side-storage`, { customer_side_storage: { visit: '2', ab: 'B' } })
+    const response = await h.adminFetch(`customers/${a.customerId}/side-storage`, { customer_side_storage: { visit: '2', ab: 'B' } })
     expect(response.status).toBe(200)
     expect((await a.socket.push('customer_side_storage_updated')).payload).toEqual({ customer_side_storage: { visit: '2', ab: 'B' } })
     await b.socket.sync()
     expect(b.socket.buffered('customer_side_storage_updated')).toEqual([])
-    const stored = await fetch(`${h.server.url}/rapport/admin/customers/${a.customerId}?organization_id=${ORG}`)
+    const stored = await h.adminFetch(`customers/${a.customerId}?organization_id=${ORG}`)
     expect(await stored.json()).toMatchObject({ id: a.customerId, customer_side_storage: { visit: '2', ab: 'B' } })
   })
 })
@@ -130,12 +128,12 @@ describe('customer side storage', () => {
 describe('admin HTTP validation', () => {
   it('rejects malformed admin bodies with 400 and unknown targets with 404', async () => {
     const h = await startServer()
-    expect((await post(`${h.server.url}/rapport/admin/limits`, { users_limit: 'many' })).status).toBe(400)
-    expect((await post(`${h.server.url}/rapport/admin/groups`, { id: -1 })).status).toBe(400)
-    expect((await post(`${h.server.url}/rapport/admin/groups`, { id: 5, routing: 'manual' })).status).toBe(200)
-    expect((await post(`${h.server.url}/rapport/admin/groups/5/forms/quiz`, { form: null })).status).toBe(404)
-    expect((await post(`${h.server.url}/rapport/admin/customers/nobody/ban`, {})).status).toBe(404)
-    expect((await fetch(`${h.server.url}/rapport/admin/customers/nobody`)).status).toBe(404)
+    expect((await h.adminFetch(`limits`, { users_limit: 'many' })).status).toBe(400)
+    expect((await h.adminFetch(`groups`, { id: -1 })).status).toBe(400)
+    expect((await h.adminFetch(`groups`, { id: 5, routing: 'manual' })).status).toBe(200)
+    expect((await h.adminFetch(`groups/5/forms/quiz`, { form: null })).status).toBe(404)
+    expect((await h.adminFetch(`customers/nobody/ban`, {})).status).toBe(404)
+    expect((await h.adminFetch(`customers/nobody`)).status).toBe(404)
     const { socket } = await h.customer()
     expect(await socket.ok('list_group_statuses', { group_ids: [5] })).toEqual({ groups_status: { '5': 'offline' } })
   })

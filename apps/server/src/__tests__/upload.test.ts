@@ -28,7 +28,7 @@ const upload = async (url: string, token: string | undefined, parts: Array<[stri
 
 describe('upload_file', () => {
   it('stores a file, serves it with CORS, and fills file events from it', async () => {
-    const h = await startServer()
+    const h = await startServer({ corsOrigins: ['https://shop.example'] })
     const s = await chatWithBot(h)
     const token = await h.token(ORG, s.customerId)
     const image = await upload(h.server.url, token.access_token, [['file', new Blob([new Uint8Array(png())], { type: 'image/png' }), 'cat picture.png']])
@@ -85,7 +85,7 @@ describe('upload_file', () => {
     expect((await upload(h.server.url, undefined, [file])).body).toMatchObject({ error: { type: 'authentication' } })
     expect((await upload(h.server.url, 'dal:forged', [file])).status).toBe(401)
     expect((await upload(h.server.url, token.access_token, [file], 'b0b0b0b0-0000-4000-8000-000000000002')).status).toBe(401)
-    const agentToken = h.server.admin.issueAgentToken(BOT.id).access_token
+    const agentToken = h.server.admin.issueAgentToken(BOT.id, ORG).access_token
     expect((await upload(h.server.url, agentToken, [file])).status).toBe(401)
     expect(await upload(h.server.url, token.access_token, [['other', new Blob(['x']), 'a.txt']])).toMatchObject({ status: 400, body: { error: { type: 'validation' } } })
     expect(await upload(h.server.url, token.access_token, [['file', new Blob(['MZ\x90\x00']), 'setup.dat']])).toMatchObject({ status: 400, body: { error: { type: 'validation' } } })

@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../options'
+import { secretsEqual } from '../util/secrets'
 
 export type RoutingStatus = 'accepting_chats' | 'not_accepting_chats' | 'offline'
 
@@ -22,8 +23,11 @@ export class AgentDirectory {
     return this.byId.get(agentId)
   }
 
-  byFixedToken(token: string): AgentConfig | undefined {
-    return this.agents.find((agent) => agent.token !== undefined && agent.token === token)
+  /** The agent whose fixed `token` this is, when it is bound to this organization. */
+  byFixedToken(token: string, organizationId: string): AgentConfig | undefined {
+    return this.agents.find(
+      (agent) => agent.token !== undefined && agent.tokenOrganizationId === organizationId && secretsEqual(token, agent.token),
+    )
   }
 
   /** Groups an agent serves; group 0 ("all agents") is always included. */

@@ -24,12 +24,13 @@ export class TokenService {
     return token
   }
 
-  issueAgentToken(agentId: string, organizationId?: string): TokenRecord {
+  /** An agent's token, valid in that one organization. */
+  issueAgentToken(agentId: string, organizationId: string): TokenRecord {
     const token: TokenRecord = {
       access_token: `dal:agent_${secret()}`,
       kind: 'agent',
       entity_id: agentId,
-      ...(organizationId === undefined ? {} : { organization_id: organizationId }),
+      organization_id: organizationId,
       expires_at: this.clock.nowMs() + AGENT_TOKEN_LIFETIME_S * 1000,
     }
     this.storage.putToken(token)
@@ -42,14 +43,16 @@ export class TokenService {
 
   /**
    * Resolves a `login.token` (`"Bearer <access_token>"`) to a live token of the given
-   * kind valid in the organization, or `undefined`.
+   * kind issued for that organization, or `undefined`. A token is never valid outside the
+   * organization it was issued for (one stored without an organization, by an older
+   * server, is valid in none).
    */
   verify(bearer: string, kind: TokenRecord['kind'], organizationId: string): TokenRecord | undefined {
     const match = /^Bearer (\S+)$/.exec(bearer)
     if (!match?.[1]) return undefined
     const token = this.storage.getToken(match[1])
     if (!token || token.kind !== kind) return undefined
-    if (token.organization_id !== undefined && token.organization_id !== organizationId) return undefined
+    if (token.organization_id !== organizationId) return undefined
     if (token.expires_at <= this.clock.nowMs()) return undefined
     return token
   }

@@ -1,8 +1,22 @@
 /**
- * The HTTP face of `ServerAdmin` (development only), JSON in and out:
+ * The HTTP face of `ServerAdmin` (development and test tooling), JSON in and out. It
+ * exists only when the server has an `adminSecret` (`RAPPORT_ADMIN_SECRET`), and every
+ * request must pass `adminGate` first:
+ *
+ * - `Authorization: Bearer <adminSecret>` (compared in constant time), else 401
+ *   `authentication`;
+ * - no browser may call it from another origin: a request whose `Origin` is not the
+ *   server's own, or whose `Sec-Fetch-Site` is `cross-site`/`same-site`, gets 403
+ *   `authorization`; no CORS header is ever sent on these routes, and a preflight is
+ *   refused like any other cross-origin request;
+ * - a `POST` must declare `Content-Type: application/json` (415 `validation` otherwise),
+ *   which also makes every cross-origin `POST` need a preflight;
+ * - a JSON body nested deeper than `maxJsonDepth` is 400 `validation`.
+ *
+ * Routes:
  *
  * - `GET  /rapport/admin/health` → `{ok, connections, customers, chats}`
- * - `POST /rapport/admin/agent-token` `{agent_id, organization_id?}` → `{access_token, token_type}`
+ * - `POST /rapport/admin/agent-token` `{agent_id, organization_id}` → `{access_token, token_type}` (valid in that organization only)
  * - `POST /rapport/admin/customer-token` `{organization_id, customer_id?}` → token response
  * - `POST /rapport/admin/customers/:id/disconnect` `{reason, data?}` → `{ok, connections}`
  * - `POST /rapport/admin/customers/:id/drop` → `{ok, connections}`
@@ -28,15 +42,59 @@ import { z } from 'zod'
 import { AdminError, type ServerAdmin } from '../admin'
 import type { FormConfig, GroupConfig } from '../options'
 import { describeIssues } from '../rtm/schemas'
-import { parseJsonBody, readBody, sendJson } from './httpUtil'
+import { secretsEqual } from '../util/secrets'
+import { isJsonContentType, parseJsonBody, readBody, sendJson } from './httpUtil'
 import type { RouteContext, Router } from './router'
 
 const reasonBody = z.object({ reason: z.string().min(1), data: z.record(z.string(), z.unknown()).optional() })
 
-const withBody =
+export interface AdminGateOptions {
+  secret: string
+  maxJsonDepth: number
+  /** The server's own origins (`http://<listen address>`, and its loopback names on the same port). */
+  ownOrigins(): ReadonlySet<string>
+}
+
+const refuse = (route: RouteContext, status: number, type: string, message: string, headers: Record<string, string> = {}): void => {
+  route.req.resume()
+  sendJson(route.res, status, { error: { type, message } }, headers)
+}
+
+/**
+ * Checks a request to `/rapport/admin/*` before any route sees it (see the header
+ * comment); answers and returns false when it is refused.
+ */
+export const adminGate = (route: RouteContext, options: AdminGateOptions): boolean => {
+  const { req } = route
+  const origin = req.headers.origin
+  const site = req.headers['sec-fetch-site']
+  if ((origin !== undefined && !options.ownOrigins().has(origin.toLowerCase())) || site === 'cross-site' || site === 'same-site') {
+    refuse(route, 403, 'authorization', 'The admin API does not answer cross-origin requests')
+    return false
+  }
+  const presented = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]
+  if (presented === undefined || !secretsEqual(presented, options.secret)) {
+    refuse(route, 401, 'authentication', 'The admin API needs `Authorization: Bearer <admin secret>`', { 'WWW-Authenticate': 'Bearer' })
+    return false
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !isJsonContentType(req)) {
+    refuse(route, 415, 'validation', 'The admin API takes `Content-Type: application/json` bodies only')
+    return false
+  }
+  return true
+}
+
+/** A route with a JSON body: parsed (at most `maxJsonDepth` deep), checked against `schema`, handled. */
+const bodyRoute =
+  (maxJsonDepth: number) =>
   <S extends z.ZodType>(schema: S, handle: (body: z.output<S>, route: RouteContext) => unknown) =>
   async (route: RouteContext): Promise<void> => {
-    const parsed = schema.safeParse(parseJsonBody(await readBody(route.req)))
+    const body = parseJsonBody(await readBody(route.req), maxJsonDepth)
+    if (!body.ok) {
+      sendJson(route.res, 400, { error: { type: 'validation', message: body.message } })
+      return
+    }
+    const parsed = schema.safeParse(body.value)
     if (!parsed.success) {
       sendJson(route.res, 400, { error: { type: 'validation', message: describeIssues(parsed.error) } })
       return
@@ -65,13 +123,15 @@ const groupSchema = z.object({
   pages: z.array(z.string()).optional(),
 })
 
-export const addAdminRoutes = (router: Router, admin: ServerAdmin): void => {
+/** Adds the admin routes to a router of their own (served behind `adminGate`). */
+export const addAdminRoutes = (router: Router, admin: ServerAdmin, maxJsonDepth: number): void => {
+  const withBody = bodyRoute(maxJsonDepth)
   router
     .on('GET', '/rapport/admin/health', ({ res }) => sendJson(res, 200, admin.health()))
     .on(
       'POST',
       '/rapport/admin/agent-token',
-      withBody(z.object({ agent_id: z.string().min(1), organization_id: z.string().optional() }), (body) =>
+      withBody(z.object({ agent_id: z.string().min(1), organization_id: z.string().min(1) }), (body) =>
         admin.issueAgentToken(body.agent_id, body.organization_id),
       ),
     )

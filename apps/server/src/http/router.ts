@@ -15,6 +15,14 @@ interface Route {
   handler: RouteHandler
 }
 
+const decodeParam = (part: string): string | undefined => {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return undefined
+  }
+}
+
 /** A minimal method + path router; `:name` segments capture parameters. */
 export class Router {
   private readonly routes: Route[] = []
@@ -24,7 +32,10 @@ export class Router {
     return this
   }
 
-  /** The handler and parameters for a request, or `undefined`; `methodMismatch` when only the method differs. */
+  /**
+   * The handler and parameters for a request, or `undefined`; `methodMismatch` when only
+   * the method differs. A parameter that is not valid percent-encoding matches nothing.
+   */
   match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } | { methodMismatch: true } | undefined {
     const parts = pathname.split('/').filter(Boolean)
     let mismatch = false
@@ -34,7 +45,9 @@ export class Router {
       const matches = route.segments.every((segment, i) => {
         const part = parts[i] ?? ''
         if (segment.startsWith(':')) {
-          params[segment.slice(1)] = decodeURIComponent(part)
+          const value = decodeParam(part)
+          if (value === undefined) return false
+          params[segment.slice(1)] = value
           return true
         }
         return segment === part

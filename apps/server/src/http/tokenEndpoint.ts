@@ -4,8 +4,14 @@
  *
  * Identity: the `__lc_cid` (customer id) + `__lc_cst` (secret) cookies, HttpOnly,
  * SameSite=None, Path=/v2/customer; the per-group route uses the names suffixed with
- * `_g<group>`. A test may pin the identity with the `X-Rapport-Customer-Id` header or
- * the `customer_id` query parameter (reused when it exists, created otherwise).
+ * `_g<group>`. A token is only ever issued for the identity whose secret the request
+ * proves (both cookies), or for a new identity: there is no way to name a customer by id
+ * (a request that tries, with `customer_id` or `X-Rapport-Customer-Id`, is refused with
+ * `invalid_request`; tests get a given customer's token from the in-process
+ * `server.admin.issueCustomerToken`).
+ *
+ * A browser request (it carries `Origin`) is answered only for a trusted origin
+ * (`corsOrigins`): any other gets 403 `access_denied` before any identity is read or made.
  */
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie'
 import type { WireTokenError, WireTokenResponse } from '@rapport/protocol'
@@ -14,7 +20,8 @@ import type { ServerContext } from '../context'
 import { ensureCustomer, isOrganizationAllowed } from '../domain/customers'
 import type { CustomerRecord } from '../storage/storage'
 import { describeIssues } from '../rtm/schemas'
-import { parseJsonBody, readBody, sendJson } from './httpUtil'
+import { secretsEqual } from '../util/secrets'
+import { type JsonBody, parseJsonBody, readBody, sendJson } from './httpUtil'
 import type { RouteContext } from './router'
 
 const COOKIE_MAX_AGE_S = 63_072_000
@@ -52,7 +59,13 @@ export class TokenEndpoint {
   }
 
   readonly handle = async ({ req, res, url, params }: RouteContext): Promise<void> => {
-    const body = parseJsonBody(await readBody(req))
+    const origin = req.headers.origin
+    if (origin !== undefined && !this.ctx.options.corsOrigins.allows(origin)) {
+      req.resume()
+      sendJson(res, 403, { oauth_exception: 'access_denied', exception_description: 'Origin not allowed' } satisfies WireTokenError)
+      return
+    }
+    const body = parseJsonBody(await readBody(req), this.ctx.options.maxJsonDepth)
     // One transaction: a customer it creates and the token land together, or neither.
     const answer = this.ctx.storage.transaction(() => this.answer(body, req.headers, url, params))
     if (!answer.ok) {
@@ -70,17 +83,19 @@ export class TokenEndpoint {
   }
 
   private answer(
-    body: unknown,
+    body: JsonBody,
     headers: RouteContext['req']['headers'],
     url: URL,
     params: Record<string, string>,
   ): { ok: true; customer: CustomerRecord; token: WireTokenResponse } | { ok: false; failure: TokenFailure } {
-    const parsed = tokenRequestSchema.safeParse(body)
+    const parsed = tokenRequestSchema.safeParse(body.ok ? body.value : undefined)
     const outcome: Outcome = this.failure
       ? { ok: false, failure: this.failure }
-      : !parsed.success
-        ? invalid(body === undefined ? 'Body must be JSON' : describeIssues(parsed.error))
-        : this.resolve(parsed.data, headers, url, params)
+      : !body.ok
+        ? invalid(body.message)
+        : !parsed.success
+          ? invalid(describeIssues(parsed.error))
+          : this.resolve(parsed.data, headers, url, params)
     if (!outcome.ok) return outcome
     return { ...outcome, token: this.response(parsed.success ? parsed.data.organization_id : '', outcome.customer) }
   }
@@ -99,8 +114,10 @@ export class TokenEndpoint {
     if (params.group !== undefined && !/^\d+$/.test(params.group)) return invalid('group must be a non-negative integer')
     if (!isOrganizationAllowed(this.ctx, organizationId)) return invalid('Unknown organization')
 
-    const pinned = headers['x-rapport-customer-id'] ?? url.searchParams.get('customer_id') ?? undefined
-    if (typeof pinned === 'string' && pinned.length > 0) return { ok: true, customer: ensureCustomer(this.ctx, organizationId, pinned) }
+    // An identity is proven by its secret, never named: a request naming one is refused.
+    if (headers['x-rapport-customer-id'] !== undefined || url.searchParams.has('customer_id') || url.searchParams.has('entity_id')) {
+      return invalid('A customer identity cannot be requested by id: send the identity cookies')
+    }
 
     const suffix = params.group === undefined ? '' : `_g${params.group}`
     const cookies = parseCookies(headers.cookie ?? '')
@@ -108,7 +125,7 @@ export class TokenEndpoint {
     if (cid) {
       const known = this.ctx.storage.getCustomer(organizationId, cid)
       if (known) {
-        if (cookies[`__lc_cst${suffix}`] !== known.identity_secret) {
+        if (!secretsEqual(cookies[`__lc_cst${suffix}`] ?? '', known.identity_secret)) {
           return { ok: false, failure: { status: 401, body: { identity_exception: 'unauthorized' } } }
         }
         return { ok: true, customer: known }

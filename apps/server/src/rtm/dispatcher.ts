@@ -1,7 +1,8 @@
-import { LIMITS, decodeRequestFrame } from '@rapport/protocol'
+import { LIMITS, decodeRequestFrame, type WireError } from '@rapport/protocol'
 import type { ServerContext } from '../context'
 import type { RequestContext, SideProtocol } from './actionTable'
 import type { Connection, Session } from './connection'
+import { exceedsDepth } from '../util/jsonDepth'
 import { RtmError, toRtmError } from './rtmError'
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
@@ -9,10 +10,15 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+const INTERNAL: WireError = { type: 'internal', message: 'Internal server error' }
+
 /**
  * Handles one inbound text frame: decode, validate, run the handler, answer. Never
- * throws: a bad frame gets a `validation` error, a failing handler an `internal` error
- * for that request only.
+ * throws: a bad frame gets a `validation` error (a payload nested deeper than
+ * `maxJsonDepth` too, before anything reads or stores it), a failing handler an
+ * `internal` error for that request only, and a response that cannot be sent (it fails
+ * to encode) is replaced by an `internal` error; the pushes after a response are each
+ * guarded the same way (logged, never thrown).
  *
  * Synchronous handlers answer at once. A handler that returns a promise (or every handler
  * while the admin "delay responses" switch is on) leaves the request pending; a socket
@@ -25,21 +31,43 @@ export const dispatchFrame = <S extends Session>(
   connection: Connection,
   text: string,
 ): void => {
+  const logger = ctx.options.logger
+  /** Runs one write to the socket; `false` (logged) when it threw, e.g. a payload that does not encode. */
+  const attempt = (what: string, write: () => void): boolean => {
+    try {
+      write()
+      return true
+    } catch (error) {
+      logger.error(`${protocol.side} ${what} failed`, error)
+      return false
+    }
+  }
+  const failRequest = (action: string, error: WireError, requestId: string | undefined): void => {
+    if (!attempt(`error response to ${action}`, () => connection.fail(action, error, requestId))) {
+      attempt(`error response to ${action}`, () => connection.fail(action, INTERNAL, requestId))
+    }
+  }
+
   const decoded = decodeRequestFrame(text)
   if (!decoded.ok) {
-    connection.fail(decoded.action, decoded.error, decoded.requestId)
+    failRequest(decoded.action, decoded.error, decoded.requestId)
     return
   }
   const { action, request_id: requestId } = decoded.frame
+  const payload = decoded.frame.payload ?? {}
+  const maxDepth = ctx.options.maxJsonDepth
+  if (exceedsDepth(payload, maxDepth)) {
+    failRequest(action, { type: 'validation', message: `The payload is nested deeper than ${maxDepth} levels` }, requestId)
+    return
+  }
   if (connection.pending >= ctx.options.pendingRequestsLimit) {
-    connection.fail(
+    failRequest(
       action,
       { type: 'pending_requests_limit_reached', message: `More than ${ctx.options.pendingRequestsLimit} unanswered requests` },
       requestId,
     )
     return
   }
-  const payload = decoded.frame.payload ?? {}
   const effects: Array<() => void> = []
   const base = {
     ctx,
@@ -68,25 +96,32 @@ export const dispatchFrame = <S extends Session>(
   const failWith = (error: unknown): void => {
     const rtmError = toRtmError(error)
     if (rtmError) {
-      connection.fail(action, rtmError.toWire(), requestId)
+      failRequest(action, rtmError.toWire(), requestId)
     } else {
-      ctx.options.logger.error(`${protocol.side} action ${action} failed`, error)
-      connection.fail(action, { type: 'internal', message: 'Internal server error' }, requestId)
+      logger.error(`${protocol.side} action ${action} failed`, error)
+      failRequest(action, INTERNAL, requestId)
     }
   }
   const finish = (result: unknown): void => {
-    connection.respond(action, result, requestId)
+    if (!attempt(`response to ${action}`, () => connection.respond(action, result, requestId))) {
+      failRequest(action, INTERNAL, requestId)
+      return
+    }
     if (effects.length === 0) return
-    ctx.storage.transaction(() => {
-      for (const effect of effects) {
-        try {
-          // A failing effect undoes its own writes only (a savepoint); the others go on.
-          ctx.storage.transaction(effect)
-        } catch (error) {
-          ctx.options.logger.error(`pushes after ${action} failed`, error)
+    try {
+      ctx.storage.transaction(() => {
+        for (const effect of effects) {
+          try {
+            // A failing effect undoes its own writes only (a savepoint); the others go on.
+            ctx.storage.transaction(effect)
+          } catch (error) {
+            logger.error(`pushes after ${action} failed`, error)
+          }
         }
-      }
-    })
+      })
+    } catch (error) {
+      logger.error(`pushes after ${action} failed`, error)
+    }
   }
 
   const delay = ctx.platform.responseDelayMs
@@ -112,7 +147,7 @@ export const dispatchFrame = <S extends Session>(
   })
   Promise.race([work, timeout])
     .then(finish, failWith)
-    .catch((error: unknown) => ctx.options.logger.error(`answering ${action} failed`, error))
+    .catch((error: unknown) => logger.error(`answering ${action} failed`, error))
     .finally(() => {
       clearTimeout(timer)
       connection.pending -= 1

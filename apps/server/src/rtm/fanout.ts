@@ -2,10 +2,15 @@
  * The domain's `Publisher` over the open RTM connections: who gets a push (agent-rtm §8),
  * each connection's subscription filtering it. Also what the RTM handlers need beyond the
  * port (the agent connections with access to chats, a push to every agent).
+ *
+ * A push that fails to reach one connection (its payload does not encode, the socket
+ * throws) is logged and skipped: the others still get theirs, and the request or effect
+ * that published it goes on.
  */
 import { agentCanAccess } from '../domain/access'
 import type { AgentDirectory } from '../domain/agentDirectory'
 import type { ChatPushOptions, PushOrigin, Publisher, Side } from '../domain/ports'
+import type { Logger } from '../options'
 import type { ChatRecord } from '../storage/storage'
 import type { Connection } from './connection'
 import type { ConnectionRegistry } from './connectionRegistry'
@@ -16,8 +21,18 @@ export class ConnectionPublisher implements Publisher {
   constructor(
     private readonly registry: ConnectionRegistry,
     agents: AgentDirectory,
+    private readonly logger: Logger,
   ) {
     this.access = { agents }
+  }
+
+  /** Sends one push to one connection; never throws (a failure is logged). */
+  private send(connection: Connection, action: string, payload: unknown, requestId?: string): void {
+    try {
+      connection.push(action, payload, requestId)
+    } catch (error) {
+      this.logger.error(`push ${action} to connection ${connection.id} failed`, error)
+    }
   }
 
   toChat(chat: ChatRecord, action: string, payloadFor: (side: Side) => unknown, options: ChatPushOptions = {}): void {
@@ -30,7 +45,7 @@ export class ConnectionPublisher implements Publisher {
       if (connection === options.exclude) return
       const body = payload(side)
       if (body === undefined) return
-      connection.push(action, body, connection === options.requester ? options.requestId : undefined)
+      this.send(connection, action, body, connection === options.requester ? options.requestId : undefined)
     }
     if (options.customers !== false) {
       for (const connection of this.registry.customerConnections(chat.customer_id, chat.organization_id)) deliver(connection, 'customer')
@@ -45,27 +60,27 @@ export class ConnectionPublisher implements Publisher {
 
   toCustomer(organizationId: string, customerId: string, action: string, payload: unknown, origin: PushOrigin = {}): void {
     for (const connection of this.registry.customerConnections(customerId, organizationId)) {
-      connection.push(action, payload, connection === origin.requester ? origin.requestId : undefined)
+      this.send(connection, action, payload, connection === origin.requester ? origin.requestId : undefined)
     }
   }
 
   toCustomers(organizationId: string, action: string, payload: unknown): void {
     for (const connection of this.registry.all()) {
-      if (connection.session?.kind === 'customer' && connection.organizationId === organizationId) connection.push(action, payload)
+      if (connection.session?.kind === 'customer' && connection.organizationId === organizationId) this.send(connection, action, payload)
     }
   }
 
   toAgentsOfChats(organizationId: string, action: string, entries: ReadonlyArray<{ chat: ChatRecord; entry: unknown }>): void {
     for (const connection of this.registry.agentConnections({ organizationId })) {
       const own = entries.filter(({ chat }) => this.canAccess(connection, chat)).map(({ entry }) => entry)
-      if (own.length > 0) connection.push(action, own)
+      if (own.length > 0) this.send(connection, action, own)
     }
   }
 
   /** A push to every logged-in agent connection of an organization (the requester's copy carries `requestId`). */
   toAgents(organizationId: string, action: string, payload: unknown, origin: PushOrigin = {}): void {
     for (const connection of this.registry.agentConnections({ organizationId })) {
-      connection.push(action, payload, connection === origin.requester ? origin.requestId : undefined)
+      this.send(connection, action, payload, connection === origin.requester ? origin.requestId : undefined)
     }
   }
 

@@ -9,6 +9,8 @@ import { TestSocket } from './testSocket'
 export const ORG = 'a0a0a0a0-0000-4000-8000-000000000001'
 export const BOT = { id: 'bot@test', name: 'Test Bot', type: 'bot' as const }
 export const AGENT = { id: 'agent@test', name: 'Agent Smith', type: 'agent' as const, groups: [1] }
+/** The admin secret of every harness server: the admin HTTP API is on in these tests (it is off by default). */
+export const ADMIN_SECRET = 'test-admin-secret-0123456789'
 
 const servers: RapportServer[] = []
 const sockets: TestSocket[] = []
@@ -35,7 +37,10 @@ const defaultStorage = (): { storage?: Storage } => {
 export interface Harness {
   server: RapportServer
   wsUrl(side: 'customer' | 'agent', organizationId?: string): string
+  /** A new customer's token from the token endpoint, or (given `customerId`) that customer's from `server.admin`. */
   token(organizationId?: string, customerId?: string): Promise<WireTokenResponse>
+  /** A request to the admin HTTP API (`/rapport/admin/<path>`) with the secret; a body is sent as JSON. */
+  adminFetch(path: string, body?: unknown, method?: string): Promise<Response>
   open(side: 'customer' | 'agent', organizationId?: string, options?: { autoPong?: boolean }): Promise<TestSocket>
   /** A customer socket, logged in (new identity unless `customerId`). */
   customer(options?: { customerId?: string; organizationId?: string; login?: Record<string, unknown> }): Promise<{
@@ -48,18 +53,32 @@ export interface Harness {
 }
 
 export const startServer = async (options: ServerOptions = {}): Promise<Harness> => {
-  const server = await createServer({ port: 0, agents: [BOT, AGENT], serverPingIntervalMs: 0, ...(options.storage ? {} : defaultStorage()), ...options })
+  const server = await createServer({
+    port: 0,
+    agents: [BOT, AGENT],
+    serverPingIntervalMs: 0,
+    adminSecret: ADMIN_SECRET,
+    ...(options.storage ? {} : defaultStorage()),
+    ...options,
+  })
   servers.push(server)
   const wsUrl = (side: 'customer' | 'agent', organizationId = ORG): string =>
     `${server.url.replace('http', 'ws')}/v3.6/${side}/rtm/ws?organization_id=${organizationId}`
   const token = async (organizationId = ORG, customerId?: string): Promise<WireTokenResponse> => {
+    // The token endpoint never names an identity by id: a known customer's token comes from the admin.
+    if (customerId !== undefined) return server.admin.issueCustomerToken(organizationId, customerId)
     const response = await fetch(`${server.url}/v2/customer/token`, {
       method: 'POST',
-      headers: customerId ? { 'X-Rapport-Customer-Id': customerId } : {},
       body: JSON.stringify({ grant_type: 'cookie', client_id: 'test', response_type: 'token', organization_id: organizationId }),
     })
     return (await response.json()) as WireTokenResponse
   }
+  const adminFetch = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<Response> =>
+    fetch(`${server.url}/rapport/admin/${path.replace(/^\//, '')}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_SECRET}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
   const open = async (side: 'customer' | 'agent', organizationId?: string, options?: { autoPong?: boolean }): Promise<TestSocket> => {
     const socket = await TestSocket.open(wsUrl(side, organizationId), options)
     sockets.push(socket)
@@ -69,6 +88,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Harness>
     server,
     wsUrl,
     token,
+    adminFetch,
     open,
     async customer(options = {}) {
       const issued = await token(options.organizationId, options.customerId)
@@ -77,7 +97,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Harness>
       return { socket, customerId: issued.entity_id, login }
     },
     async agent(agentId = BOT.id, options = {}) {
-      const { access_token } = server.admin.issueAgentToken(agentId)
+      const { access_token } = server.admin.issueAgentToken(agentId, options.organizationId ?? ORG)
       const socket = await open('agent', options.organizationId)
       await socket.ok('login', { token: `Bearer ${access_token}`, ...options.login })
       if (options.accepting ?? true) await socket.ok('set_routing_status', { status: 'accepting_chats' })

@@ -53,7 +53,7 @@ const login: ActionHandler<undefined> = defineAction(s.login, (request, payload)
   const organizationId = connection.organizationId
   if (isLicenseExpired(ctx, organizationId)) throw new RtmError('license_expired', 'License expired')
   const token = ctx.tokens.verify(payload.token, 'agent', organizationId)
-  const agent = token ? ctx.agents.get(token.entity_id) : ctx.agents.byFixedToken(payload.token.replace(/^Bearer /, ''))
+  const agent = token ? ctx.agents.get(token.entity_id) : ctx.agents.byFixedToken(payload.token.replace(/^Bearer /, ''), organizationId)
   if (!agent) throw new RtmError('authentication', 'Invalid access token')
   const before = ctx.agents.status(organizationId, agent.id)
   const status = ctx.agents.startSession(organizationId, agent, { reconnect: payload.reconnect ?? false, away: payload.away ?? false })

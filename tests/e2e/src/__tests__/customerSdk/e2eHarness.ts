@@ -13,8 +13,16 @@ import { afterEach, expect } from 'vitest'
 
 export const ORG = 'e2e-org'
 export const BOT_ID = 'bot@rapport.local'
-export const BOT_TOKEN = 'rapport-bot-token'
-export const ALICE: AgentConfig = { id: 'alice@rapport.local', name: 'Alice', type: 'agent', jobTitle: 'Support Agent', token: 'alice-token', groups: [0, 1] }
+/** Alice logs in with a fixed token, valid in ORG only. */
+export const ALICE: AgentConfig = {
+  id: 'alice@rapport.local',
+  name: 'Alice',
+  type: 'agent',
+  jobTitle: 'Support Agent',
+  token: 'alice-token',
+  tokenOrganizationId: ORG,
+  groups: [0, 1],
+}
 /** The default bot plus a human agent, Alice, for transfers and chat users. */
 export const TWO_AGENTS: AgentConfig[] = [...DEFAULT_AGENTS, ALICE]
 
@@ -92,8 +100,12 @@ export type Agent = AgentClient & {
   nextPush(action: string, predicate?: (payload: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>
 }
 
-/** An agent on the agent RTM, logged in and accepting chats (the default bot unless a token is given). */
-export const agent = async (server: RapportServer, accessToken = BOT_TOKEN, routingStatus: 'accepting_chats' | 'not_accepting_chats' = 'accepting_chats'): Promise<Agent> => {
+/** An agent on the agent RTM, logged in and accepting chats (the default bot, with a token issued for ORG, unless a token is given). */
+export const agent = async (
+  server: RapportServer,
+  accessToken = server.admin.issueAgentToken(BOT_ID, ORG).access_token,
+  routingStatus: 'accepting_chats' | 'not_accepting_chats' = 'accepting_chats',
+): Promise<Agent> => {
   const pushes: RawPush[] = []
   const waiters = new Set<(push: RawPush) => void>()
   const env = tappedEnv((frame) => {
