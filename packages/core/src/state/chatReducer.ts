@@ -171,6 +171,10 @@ interface Batch {
   events: IdTable<EventEntity>
   /** Thread orders written in this batch, by thread id. */
   orders: Map<string, IdOrder>
+  /** Threads known to exist in this batch (saves a draft lookup per event). */
+  threads: Set<string>
+  /** An event's sort key (its creation time), as of now in the batch. */
+  createdAt(id: string): string
 }
 
 const getBatchEvent = (batch: Batch, id: string): EventEntity | undefined => tableGet(batch.events, id)
@@ -200,8 +204,8 @@ const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: 
   setBatchEvent(batch, { ...event, status })
   const news = known?.status !== 'sent'
   if (!threadId || listed) return news
-  const chat = ensureChat(draft, chatId)
-  if (!draft.threads[threadId]) {
+  if (!batch.threads.has(threadId) && !draft.threads[threadId]) {
+    const chat = ensureChat(draft, chatId)
     draft.threads[threadId] = {
       id: threadId,
       chatId,
@@ -217,11 +221,12 @@ const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: 
     }
     insertOrdered(chat.threadIds, threadId, (id) => draft.threads[id]?.createdAt ?? '')
   }
+  batch.threads.add(threadId)
   if (known?.threadId) {
     // the event moved (e.g. a local copy filed under another thread): unlist it there
     batch.orders.set(known.threadId, orderRemove(batch.owned, orderOf(batch, draft, known.threadId), event.id))
   }
-  batch.orders.set(threadId, orderInsert(batch.owned, orderOf(batch, draft, threadId), event.id, (id) => getBatchEvent(batch, id)?.createdAt ?? ''))
+  batch.orders.set(threadId, orderInsert(batch.owned, orderOf(batch, draft, threadId), event.id, batch.createdAt, event.createdAt))
   return news
 }
 
@@ -293,6 +298,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
       Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
       batch.events = []
       batch.orders.clear()
+      batch.threads.clear()
       return true
     case 'chat/fetched':
       putChat(draft, batch, action.chat)
@@ -495,7 +501,13 @@ export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], on
   actions.length === 0
     ? state
     : immer.produce(state, (draft) => {
-        const batch: Batch = { owned: new Set(), events: state.events, orders: new Map() }
+        const batch: Batch = {
+          owned: new Set(),
+          events: state.events,
+          orders: new Map(),
+          threads: new Set(),
+          createdAt: (id) => getBatchEvent(batch, id)?.createdAt ?? '',
+        }
         for (let i = 0; i < actions.length; i++) if (!apply(draft, batch, actions[i] as ChatAction) && onRepeat) onRepeat(i)
         if (batch.events !== state.events) draft.events = castDraft(batch.events)
         for (const [threadId, order] of batch.orders) {

@@ -79,8 +79,11 @@ const own = <T extends object>(owned: Owned, node: T, copy: (node: T) => T): T =
 }
 // spread, not slice: V8 copies a frozen array with slice() an order of magnitude slower
 const copyArray = <T>(list: ReadonlyArray<T>): T[] => [...list]
-/** The path to `id`'s leaf, each node owned by the batch (copied once if it was not). */
-const ownPath = <T>(owned: Owned, table: IdTable<T>, h: number): { root: IdTableDraft<T>; leaf: IdLeaf<T> } => {
+/** The root of the last `ownPath` (a scratch slot: no object per write on the hot path). */
+let pathRoot: unknown = null
+
+/** The path to `id`'s leaf, each node owned by the batch (copied once if it was not); the root is left in `pathRoot`. */
+const ownPath = <T>(owned: Owned, table: IdTable<T>, h: number): IdLeaf<T> => {
   const i = h & MASK
   const j = (h >>> BITS) & MASK
   const k = (h >>> (2 * BITS)) & MASK
@@ -91,24 +94,25 @@ const ownPath = <T>(owned: Owned, table: IdTable<T>, h: number): { root: IdTable
   middle[j] = lower
   const leaf = own(owned, lower[k] ?? [], copyArray)
   lower[k] = leaf
-  return { root, leaf }
+  pathRoot = root
+  return leaf
 }
 
 /** The table with `id` set to `value`: copies the path to one leaf at most once per batch. */
 export const tableSet = <T>(owned: Owned, table: IdTable<T>, id: string, value: T): IdTable<T> => {
-  const { root, leaf } = ownPath(owned, table, hash(id))
+  const leaf = ownPath(owned, table, hash(id))
   const i = leafIndex(leaf, id)
   if (i < 0) leaf.push(id, value)
   else leaf[i + 1] = value
-  return root
+  return pathRoot as IdTable<T>
 }
 
 /** The table without `id`. */
 export const tableDelete = <T>(owned: Owned, table: IdTable<T>, id: string): IdTable<T> => {
   if (tableGet(table, id) === undefined) return table
-  const { root, leaf } = ownPath(owned, table, hash(id))
+  const leaf = ownPath(owned, table, hash(id))
   leaf.splice(leafIndex(leaf, id), 2)
-  return root
+  return pathRoot as IdTable<T>
 }
 
 /** Every value, in no particular order. */
@@ -171,8 +175,7 @@ const upperBound = <T>(list: ReadonlyArray<T>, k: string, keyOf: (item: T) => st
  * and pages' last keys, then within the page. Copies the book list, one book and one
  * page at most once per batch. The caller makes sure `id` is not there yet.
  */
-export const orderInsert = (owned: Owned, order: IdOrder, id: string, key: (id: string) => string): IdOrder => {
-  const k = key(id)
+export const orderInsert = (owned: Owned, order: IdOrder, id: string, key: (id: string) => string, k: string = key(id)): IdOrder => {
   const last = orderLast(order)
   const books = own(owned, order as IdOrderDraft, copyArray)
   if (last === undefined || key(last) <= k) {
