@@ -51,6 +51,28 @@ export class MemoryStorage implements Storage {
     this.set(this.customers, key(customer.organization_id, customer.id), customer)
   }
 
+  listUnusedCustomers(createdBefore: string, limit: number): CustomerRecord[] {
+    const found: CustomerRecord[] = []
+    for (const customer of this.customers.values()) {
+      if (found.length >= limit) break
+      if (customer.statistics.visits_count !== 0 || customer.created_at >= createdBefore || customer.banned === true) continue
+      const customerKey = key(customer.organization_id, customer.id)
+      if ((this.chatsByCustomer.get(customerKey)?.length ?? 0) > 0) continue
+      if (this.listGreetings(customer.organization_id, customer.id).length > 0) continue
+      found.push(copyRecord(customer))
+    }
+    return found
+  }
+
+  deleteCustomer(organizationId: string, customerId: string): void {
+    this.remove(this.customers, key(organizationId, customerId))
+    for (const token of [...this.tokens.values()]) {
+      if (token.kind === 'customer' && token.entity_id === customerId && token.organization_id === organizationId) {
+        this.remove(this.tokens, token.access_token)
+      }
+    }
+  }
+
   getChat(organizationId: string, chatId: string): ChatRecord | undefined {
     return copyRecord(this.chats.get(key(organizationId, chatId)))
   }
@@ -181,6 +203,14 @@ export class MemoryStorage implements Storage {
   }
 
   close(): void {}
+
+  /** Deletes the record under the key, journaling it inside a transaction. */
+  private remove<V>(map: Map<string, V>, id: string): void {
+    if (!map.has(id)) return
+    const previous = map.get(id) as V
+    this.journal?.push(() => map.set(id, previous))
+    map.delete(id)
+  }
 
   /** Stores a copy of the record under the key, journaling the previous state inside a transaction. */
   private set<V>(map: Map<string, V>, id: string, record: V): void {

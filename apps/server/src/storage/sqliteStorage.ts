@@ -160,6 +160,20 @@ export class SqliteStorage implements Storage {
         'INSERT INTO customers (organization_id, id, data) VALUES (?, ?, ?) ON CONFLICT (organization_id, id) DO UPDATE SET data = excluded.data',
       ),
       countCustomers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM customers'),
+      // a scan: it runs from the periodic sweep only
+      listUnusedCustomers: db.prepare<[string, number], DataRow>(
+        `SELECT c.data FROM customers c
+         WHERE json_extract(c.data, '$.statistics.visits_count') = 0
+           AND json_extract(c.data, '$.created_at') < ?
+           AND coalesce(json_extract(c.data, '$.banned'), 0) = 0
+           AND NOT EXISTS (SELECT 1 FROM chats h WHERE h.organization_id = c.organization_id AND h.customer_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.organization_id = c.organization_id AND g.customer_id = c.id)
+         LIMIT ?`,
+      ),
+      deleteCustomer: db.prepare<[string, string]>('DELETE FROM customers WHERE organization_id = ? AND id = ?'),
+      deleteCustomerTokens: db.prepare<[string, string]>(
+        `DELETE FROM tokens WHERE entity_id = ? AND json_extract(data, '$.kind') = 'customer' AND json_extract(data, '$.organization_id') = ?`,
+      ),
 
       getChat: db.prepare<[string, string], DataRow>('SELECT data FROM chats WHERE organization_id = ? AND id = ?'),
       putChat: db.prepare<[string, string, string, string]>(
@@ -224,6 +238,15 @@ export class SqliteStorage implements Storage {
 
   putCustomer(customer: CustomerRecord): void {
     this.s.putCustomer.run(customer.organization_id, customer.id, encodeRecord(customer))
+  }
+
+  listUnusedCustomers(createdBefore: string, limit: number): CustomerRecord[] {
+    return decodeAll(this.s.listUnusedCustomers.all(createdBefore, limit))
+  }
+
+  deleteCustomer(organizationId: string, customerId: string): void {
+    this.s.deleteCustomer.run(organizationId, customerId)
+    this.s.deleteCustomerTokens.run(customerId, organizationId)
   }
 
   getChat(organizationId: string, chatId: string): ChatRecord | undefined {

@@ -194,6 +194,13 @@ export interface StorageCounts {
 export interface Storage {
   getCustomer(organizationId: string, customerId: string): CustomerRecord | undefined
   putCustomer(customer: CustomerRecord): void
+  /**
+   * Customers that were never used: no login (`statistics.visits_count` 0), created before
+   * `createdBefore` (a timestamp), not banned, with no chat and no greeting; at most `limit`.
+   */
+  listUnusedCustomers(createdBefore: string, limit: number): CustomerRecord[]
+  /** Deletes a customer and the customer tokens issued to it in its organization. */
+  deleteCustomer(organizationId: string, customerId: string): void
 
   getChat(organizationId: string, chatId: string): ChatRecord | undefined
   putChat(chat: ChatRecord): void
