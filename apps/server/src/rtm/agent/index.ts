@@ -7,7 +7,7 @@ import { listThreads } from '../../domain/listThreads'
 import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread, requestedThread } from '../../domain/views'
 import type { AgentConfig } from '../../options'
 import type { ChatRecord } from '../../storage/storage'
-import { decodePageId, encodePageId, pageOf } from '../../util/paging'
+import { pageOf } from '../../util/paging'
 import { isLicenseExpired } from '../../domain/license'
 import { notFound } from '../../domain/errors'
 import { defineAction, type ActionHandler, type SideProtocol } from '../actionTable'
@@ -20,7 +20,7 @@ import { announceRoutingStatus } from './routingStatus'
 import type { AgentSession, Session } from '../connection'
 import { toNewEvent } from '../eventInput'
 import { RtmError } from '../rtmError'
-import { agentSchemas as s } from '../schemas'
+import { AGENT_LIST_CHATS_MAX_LIMIT, agentSchemas as s } from '../schemas'
 
 export { announceRoutingStatus } from './routingStatus'
 
@@ -39,9 +39,10 @@ const myProfile = (ctx: ServerContext, organizationId: string, agent: AgentConfi
 
 const chatSortKey = (ctx: ServerContext, chat: ChatRecord): string => lastThread(ctx, chat)?.created_at ?? chat.created_at
 
+/** A `list_chats` page cursor; its limit stays within the action's maximum even when signed. */
 const listChatsCursor = z.object({
   offset: z.number().int().nonnegative(),
-  limit: z.number().int().positive(),
+  limit: z.number().int().positive().max(AGENT_LIST_CHATS_MAX_LIMIT),
   sort_order: z.enum(['asc', 'desc']),
   active: z.boolean().nullable().optional(),
   include_chats_without_threads: z.boolean().optional(),
@@ -106,7 +107,7 @@ const actions: AgentActionTable = {
     }
     if (payload.page_id !== undefined) {
       if (payload.filters !== undefined) throw new RtmError('validation', '`filters` cannot be combined with `page_id`')
-      const decoded = decodePageId(payload.page_id, listChatsCursor)
+      const decoded = ctx.pageIds.decode(payload.page_id, listChatsCursor)
       if (!decoded) throw new RtmError('validation', 'Invalid `page_id`')
       cursor = decoded
     }
@@ -121,8 +122,8 @@ const actions: AgentActionTable = {
     return {
       chats_summary: page.items.map((chat) => agentChatSummary(ctx, chat)),
       found_chats: chats.length,
-      ...(page.next === undefined ? {} : { next_page_id: encodePageId({ ...cursor, offset: page.next }) }),
-      ...(page.previous === undefined ? {} : { previous_page_id: encodePageId({ ...cursor, offset: page.previous }) }),
+      ...(page.next === undefined ? {} : { next_page_id: ctx.pageIds.encode({ ...cursor, offset: page.next }) }),
+      ...(page.previous === undefined ? {} : { previous_page_id: ctx.pageIds.encode({ ...cursor, offset: page.previous }) }),
     }
   }),
 
