@@ -16,11 +16,13 @@ import { Router, type RouteContext } from './http/router'
 import { TokenEndpoint } from './http/tokenEndpoint'
 import { resolveOptions, type ServerOptions } from './options'
 import { agentProtocol, announceRoutingStatus } from './rtm/agent'
-import { Connection, type ConnectionSide } from './rtm/connection'
+import { connectionFlow, createLimitsContext, startSweeper, type SweepReport } from './limitsRuntime'
+import { Connection, type ConnectionSide, type TrafficStats } from './rtm/connection'
 import { ConnectionRegistry } from './rtm/connectionRegistry'
 import { customerProtocol } from './rtm/customer'
 import { dispatchFrame } from './rtm/dispatcher'
 import { ConnectionPublisher } from './rtm/fanout'
+import { refuseOverRate } from './rtm/overRate'
 import { MemoryStorage } from './storage/memoryStorage'
 import { createClock } from './util/clock'
 
@@ -29,6 +31,10 @@ export interface RapportServer {
   url: string
   port: number
   admin: ServerAdmin
+  /** Runs the limits' sweep now (it also runs every `limits.sweepIntervalMs`): expires unused customers. */
+  sweep(nowMs?: number): SweepReport
+  /** A copy of the RTM flow-control counters (rate-limited frames, paused and closed slow readers). */
+  traffic(): TrafficStats
   /** Closes every socket and the listener. */
   close(): Promise<void>
 }
@@ -88,8 +94,10 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     presence: registry,
     groups: new GroupDirectory(resolved),
     platform: new PlatformState(resolved),
+    ...createLimitsContext(options.limits),
   }
   const logger = resolved.logger
+  const sweeper = startSweeper(ctx)
   const tokenEndpoint = new TokenEndpoint(ctx)
   const admin = createAdmin(ctx, tokenEndpoint)
 
@@ -180,13 +188,15 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
       idleTimeoutMs: resolved.idleTimeoutMs,
       serverPingIntervalMs: resolved.serverPingIntervalMs,
     }
-    const connection = new Connection(ws, side, organizationId, timers, {
-      onText: (c, text) =>
+    const hooks = {
+      onText: (c: Connection, text: string) =>
         guarded(`${side} frame`, () =>
           side === 'customer' ? dispatchFrame(ctx, customerProtocol, c, text) : dispatchFrame(ctx, agentProtocol, c, text),
         ),
-      onClose: (c) => guarded(`${side} connection close`, () => onClose(c)),
-    })
+      onClose: (c: Connection) => guarded(`${side} connection close`, () => onClose(c)),
+      onOverRate: (c: Connection, text: string) => guarded(`${side} frame over the rate`, () => refuseOverRate(c, text)),
+    }
+    const connection = new Connection(ws, side, organizationId, timers, hooks, connectionFlow(ctx.limits), ctx.traffic)
     ctx.registry.add(connection)
     if (!isOrganizationAllowed(ctx, organizationId)) connection.disconnect('license_not_found')
     const region = ctx.platform.region(organizationId)
@@ -237,8 +247,11 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     url: `http://${host}:${port}`,
     port,
     admin,
+    sweep: (nowMs) => sweeper.sweep(nowMs),
+    traffic: () => ({ ...ctx.traffic }),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        sweeper.stop()
         for (const connection of ctx.registry.all()) connection.drop()
         wss.close()
         httpServer.close(() => {
