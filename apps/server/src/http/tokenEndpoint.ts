@@ -67,7 +67,7 @@ export class TokenEndpoint {
     }
     const body = parseJsonBody(await readBody(req), this.ctx.options.maxJsonDepth)
     // One transaction: a customer it creates and the token land together, or neither.
-    const answer = this.ctx.storage.transaction(() => this.answer(body, req.headers, url, params))
+    const answer = this.ctx.storage.transaction(() => this.answer(body, req.headers, url, params, req.socket.remoteAddress ?? ''))
     if (!answer.ok) {
       sendJson(res, answer.failure.status, answer.failure.body)
       return
@@ -87,6 +87,7 @@ export class TokenEndpoint {
     headers: RouteContext['req']['headers'],
     url: URL,
     params: Record<string, string>,
+    address: string,
   ): { ok: true; customer: CustomerRecord; token: WireTokenResponse } | { ok: false; failure: TokenFailure } {
     const parsed = tokenRequestSchema.safeParse(body.ok ? body.value : undefined)
     const outcome: Outcome = this.failure
@@ -95,7 +96,7 @@ export class TokenEndpoint {
         ? invalid(body.message)
         : !parsed.success
           ? invalid(describeIssues(parsed.error))
-          : this.resolve(parsed.data, headers, url, params)
+          : this.resolve(parsed.data, headers, url, params, address)
     if (!outcome.ok) return outcome
     return { ...outcome, token: this.response(parsed.success ? parsed.data.organization_id : '', outcome.customer) }
   }
@@ -105,6 +106,7 @@ export class TokenEndpoint {
     headers: RouteContext['req']['headers'],
     url: URL,
     params: Record<string, string>,
+    address: string,
   ): Outcome {
     if (request.grant_type !== 'cookie') return invalid(`Unsupported grant_type ${request.grant_type}`, 'unsupported_grant_type')
     if (request.response_type !== 'token') return invalid('response_type must be "token"')
@@ -130,6 +132,10 @@ export class TokenEndpoint {
         }
         return { ok: true, customer: known }
       }
+    }
+    // A new identity: at most `limits.customersPerAddress` per client address per window (limits.ts).
+    if (!this.ctx.limiters.allowCustomerCreation(address)) {
+      return { ok: false, failure: { status: 429, body: { oauth_exception: 'temporarily_unavailable', exception_description: 'Too many new customers from this address: try again later' } } }
     }
     return { ok: true, customer: ensureCustomer(this.ctx, organizationId) }
   }
