@@ -23,3 +23,13 @@ export type {
 export { MemoryStorage } from './storage/memoryStorage'
 export { SqliteStorage, SCHEMA_VERSION, type SqliteStorageOptions } from './storage/sqliteStorage'
 export { storageFromEnv, DEFAULT_DB_PATH, type StorageChoice } from './storage/fromEnv'
+export {
+  DEFAULT_FIELD_LIMITS,
+  DEFAULT_LIMITS,
+  resolveLimits,
+  type FieldLimits,
+  type ServerLimits,
+  type ServerLimitsInput,
+} from './limits'
+export type { SweepReport } from './limitsRuntime'
+export type { TrafficStats } from './rtm/connection'
