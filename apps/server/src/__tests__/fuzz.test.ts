@@ -509,3 +509,88 @@ describe('fuzz', () => {
     }
   })
 })
+
+// ── limits: huge fields and a slow reader ───────────────────────────────────────
+
+describe('fuzz: limits', () => {
+  /** A string of at least `length` UTF-16 units (and more than that many JSON characters) of one of a few units. */
+  const longStringArb: fc.Arbitrary<string> = fc
+    .tuple(fc.constantFrom('x', 'é', '😀', '"\\', ' .', 'javascript:'), fc.integer({ min: 70_000, max: 200_000 }))
+    .map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)))
+
+  it('every field of every customer request, made longer than any limit, is refused with validation (and nothing is stored)', async () => {
+    const h = await startServer({ loginTimeoutMs: false, idleTimeoutMs: false })
+    const victim = await h.customer()
+    const own = await victim.socket.ok<{ chat_id: string; thread_id: string; event_ids: string[] }>('start_chat', {
+      chat: { thread: { events: [{ type: 'message', text: 'mine' }] } },
+    })
+    const ids = { chat_id: own.chat_id, thread_id: own.thread_id, event_id: own.event_ids[0] ?? '' }
+    const shots = customerTemplates(ids).flatMap(([action, payload]) => pathsOf(payload).map((path) => ({ action, payload, path })))
+    const huge = fc.sample(longStringArb, { numRuns: shots.length, seed: SEED + 7 })
+    const before = await victim.socket.ok<{ thread: { events: unknown[] } }>('get_chat', { chat_id: ids.chat_id })
+    let sent = 0
+    for (const [index, { action, payload, path }] of shots.entries()) {
+      // a container's leaves are covered on their own: replace leaves only
+      const value = path.reduce<Json>((node, key) => (node !== null && typeof node === 'object' ? ((node as Record<string, Json>)[key] ?? null) : null), payload)
+      if (value !== null && typeof value === 'object') continue
+      const mutated = setAt(payload, path, () => huge[index] ?? 'x'.repeat(70_000))
+      const response = await victim.socket.request(action, mutated)
+      sent += 1
+      const type = response.success ? 'success' : (response.payload as { error?: { type?: string } }).error?.type
+      expect(type, `${action} with ${path.join('.')} huge`).toBe('validation')
+    }
+    expect(sent).toBeGreaterThan(50)
+    const after = await victim.socket.ok<{ thread: { events: unknown[] } }>('get_chat', { chat_id: ids.chat_id })
+    expect(after.thread.events).toHaveLength(before.thread.events.length)
+  }, 60_000)
+
+  it('a slow reader flooding random large requests is paused and closed, with its buffer bounded, while a customer and the bot keep chatting', async () => {
+    const highWater = 128 * 1024
+    const hardCap = 512 * 1024
+    const h = await startServer({ limits: { outgoingHighWaterBytes: highWater, outgoingHardCapBytes: hardCap, slowReaderTimeoutMs: 500, requestsPerSecond: 0 } })
+    const bot = await h.agent(BOT.id)
+    const good = await h.customer()
+    const goodChat = await good.socket.ok<{ chat_id: string }>('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'hello' }] } } })
+    await bot.push('incoming_chat')
+
+    // the slow reader's chat holds ~16 KB × 12 of events over several threads
+    const slowCustomer = await h.customer()
+    const chat = await slowCustomer.socket.ok<{ chat_id: string; thread_id: string }>('start_chat', { chat: { thread: { events: [{ type: 'message', text: 'x' }] } } })
+    for (let i = 0; i < 12; i += 1) {
+      await slowCustomer.socket.ok('send_event', { chat_id: chat.chat_id, event: { type: 'message', text: 'y'.repeat(16_000) } })
+      if (i % 4 === 3) {
+        await slowCustomer.socket.ok('deactivate_chat', { id: chat.chat_id })
+        await slowCustomer.socket.ok('resume_chat', { chat: { id: chat.chat_id } })
+      }
+    }
+    const large: Template[] = [
+      ['get_chat', { chat_id: chat.chat_id }],
+      ['list_threads', { chat_id: chat.chat_id, limit: 100 }],
+      ['list_threads', { chat_id: chat.chat_id, min_events_count: 100 }],
+      ['list_chats', { limit: 25 }],
+      ['get_customer', {}],
+    ]
+    const flood = fc.sample(fc.array(fc.constantFrom(...large), { minLength: 300, maxLength: 600 }), { numRuns: 1, seed: SEED + 8 })[0] ?? []
+    // ws's own pause: the client stops reading its TCP socket (and ws does not resume it on its own)
+    slowCustomer.socket.ws.pause()
+    for (const [action, payload] of flood) slowCustomer.socket.send({ request_id: uniqueId(), action, payload })
+
+    let round = 0
+    while (h.server.traffic().slowReadersClosed === 0) {
+      round += 1
+      // bounded by the test's timeout: the close comes after slowReaderTimeoutMs of pause
+      if (round > 1_000_000) throw new Error(`the slow reader was never closed: ${JSON.stringify(h.server.traffic())}`)
+      const text = `round ${round}`
+      await good.socket.ok('send_event', { chat_id: goodChat.chat_id, event: { type: 'message', text } })
+      await bot.push<{ event: { text: string } }>('incoming_event', (f) => f.payload.event.text === text)
+      good.socket.buffer.length = 0
+    }
+    const traffic = h.server.traffic()
+    expect(round).toBeGreaterThan(0)
+    expect(traffic.readersPaused).toBeGreaterThanOrEqual(1)
+    // the largest answer here is a list_threads of every event (~200 KB): paused before the hard cap
+    expect(traffic.maxBufferedBytes).toBeLessThan(hardCap)
+    await bot.ok('send_event', { chat_id: goodChat.chat_id, event: { type: 'message', text: 'after' } })
+    await good.socket.push<{ event: { text: string } }>('incoming_event', (f) => f.payload.event.text === 'after')
+  }, 60_000)
+})
