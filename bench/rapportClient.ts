@@ -9,7 +9,7 @@
  */
 import * as core from '@rapport/core'
 import { type CustomerClient, createCustomerClient } from '@rapport/core'
-import { FakeEnv, type FakeSocket } from '@rapport/testing'
+import type { FakeSocket } from '@rapport/testing'
 import { CHAT_ID, ORGANIZATION_ID, loadWs, loginResponsePayload } from './benchFrames'
 
 interface StateStore {
@@ -86,6 +86,9 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * manual, so no timer (heartbeat, timeouts) ever fires. Resolves once logged in.
  */
 export const connectToFakeSocket = async (): Promise<{ client: BenchClient; receive(frame: string): void }> => {
+  // loaded here only: @rapport/testing also builds its fast-check arbitraries, which the
+  // throughput child (a real socket) must not carry in its heap
+  const { FakeEnv } = await import('@rapport/testing')
   const env = new FakeEnv()
   const client = createCustomerClient({ organizationId: ORGANIZATION_ID, clientId: 'bench', environment: env })
   while (env.sockets.length === 0) await tick()
