@@ -15,6 +15,6 @@ export {
   typingUsers,
   unreadCount,
 } from '@rapport/core'
-export type { ChatListItem, ConnectionSnapshot, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
+export type { ChatListItem, ConnectionSnapshot, Diagnostic, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
 export type { ChatState, ConnectionStatus, CustomerAuth, Token } from '@rapport/core'
 export type * from '@rapport/protocol'

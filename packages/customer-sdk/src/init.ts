@@ -26,6 +26,8 @@ export type CustomerSDK = CustomerMethods & {
   readonly state: ExternalStore<ChatState>
   readonly connection: ExternalStore<ConnectionSnapshot>
   readonly events$: CustomerClient['events$']
+  /** What the client dropped instead of acting on (invalid pushes, undecodable frames): for debugging. */
+  readonly diagnostics$: CustomerClient['diagnostics$']
   /** Shorthand for `connection.getSnapshot().status`. */
   readonly status: ConnectionStatus
   connect(): void
@@ -89,6 +91,7 @@ export const init = (config: InitConfig, env?: string): CustomerSDK => {
     state: client.state,
     connection: client.connection,
     events$: client.events$,
+    diagnostics$: client.diagnostics$,
     get status() {
       return client.status
     },

@@ -37,6 +37,21 @@ describe('init()', () => {
     sdk.destroy()
   })
 
+  it('exposes the read side (state, connection, diagnostics$) and not the store’s write side', async () => {
+    const { env, sdk, login } = await connect()
+    login()
+    await flush()
+    expect(sdk.connection.getSnapshot()).toEqual({ status: 'connected', reason: null })
+    expect('store' in sdk).toBe(false)
+    expect('dispatch' in sdk.state).toBe(false)
+    const dropped: string[] = []
+    sdk.diagnostics$.subscribe((d) => dropped.push(d.type))
+    env.socket.receive({ action: 'incoming_event', type: 'push', payload: { event: {} } })
+    await flush()
+    expect(dropped).toEqual(['invalid_push'])
+    sdk.destroy()
+  })
+
   it('on() returns an unsubscribe; off() removes one listener, an event’s listeners, or all', async () => {
     const { sdk, env, login } = await connect()
     const calls: string[] = []
