@@ -23,6 +23,7 @@ import {
   type Owned,
   orderInsert,
   sealBatch,
+  upperBound,
   orderRemove,
   tableDelete,
   tableGet,
@@ -147,18 +148,8 @@ const addUser = (draft: Draft<ChatState>, user: ChatUser): void => {
 const insertOrdered = (ids: string[], id: string, key: (id: string) => string): void => {
   const k = key(id)
   const last = ids[ids.length - 1]
-  if (last === undefined || key(last) <= k) {
-    ids.push(id)
-    return
-  }
-  let low = 0
-  let high = ids.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (key(ids[mid] as string) <= k) low = mid + 1
-    else high = mid
-  }
-  ids.splice(low, 0, id)
+  if (last === undefined || key(last) <= k) ids.push(id)
+  else ids.splice(upperBound(ids, k, key), 0, id)
 }
 
 /**

@@ -158,7 +158,7 @@ export function* orderValuesReversed(order: IdOrder): Generator<string> {
 export const orderToArray = (order: IdOrder): string[] => [...orderValues(order)]
 
 /** The first index in `list` whose key is greater than `k` (all keys ≤ k: the length). */
-const upperBound = <T>(list: ReadonlyArray<T>, k: string, keyOf: (item: T) => string): number => {
+export const upperBound = <T>(list: ReadonlyArray<T>, k: string, keyOf: (item: T) => string): number => {
   let low = 0
   let high = list.length
   while (low < high) {
