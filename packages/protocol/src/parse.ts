@@ -30,8 +30,14 @@ export const parseSessionFields = (fields: W.WireSessionFields | undefined): S.S
 }
 
 /** `{namespace: {name: value}}`, copied into prototype-free records (values are kept as they are). */
-export const parseProperties = (properties: W.Properties | undefined): S.Properties =>
-  mapRecord(properties, (names) => (isObject(names) ? mapRecord(names, (value) => value) : undefined))
+/** No properties: one shared, frozen, prototype-free record (most events carry none). */
+const NO_PROPERTIES: S.Properties = nullRecord()
+Object.freeze(NO_PROPERTIES)
+
+export const parseProperties = (properties: W.Properties | undefined): S.Properties => {
+  if (properties === undefined || (isObject(properties) && Object.keys(properties).length === 0)) return NO_PROPERTIES
+  return mapRecord(properties, (names) => (isObject(names) ? mapRecord(names, (value) => value) : undefined))
+}
 
 /** `{namespace: [names]}` of the `*_properties_deleted` pushes, copied into a prototype-free record. */
 export const parsePropertyNames = (properties: W.PropertyNames | undefined): S.PropertyNames =>
@@ -167,6 +173,21 @@ const RICH_TEMPLATES: readonly string[] = ['cards', 'sticker', 'quick_replies', 
 
 /** Parses one event; `threadId` comes from its context (thread, push, or `null` for greetings). */
 export const parseEvent = (e: W.WireEvent, threadId: string | null): S.ChatEvent | null => {
+  if (e.type === 'message') {
+    // the common case, built as one literal (object spreads cost more than the rest of the parse)
+    const message: S.MessageEvent = {
+      id: e.id,
+      authorId: stringOr(e.author_id, 'system'),
+      createdAt: e.created_at,
+      threadId,
+      properties: parseProperties(e.properties),
+      type: 'message',
+      text: e.text,
+    }
+    if (e.custom_id !== undefined) message.customId = e.custom_id
+    if (e.postback !== undefined) message.postback = parsePostback(e.postback)
+    return message
+  }
   const base = {
     id: e.id,
     ...(e.custom_id !== undefined && { customId: e.custom_id }),
@@ -176,8 +197,6 @@ export const parseEvent = (e: W.WireEvent, threadId: string | null): S.ChatEvent
     properties: parseProperties(e.properties),
   }
   switch (e.type) {
-    case 'message':
-      return { ...base, type: 'message', text: e.text, ...(e.postback !== undefined && { postback: parsePostback(e.postback) }) }
     case 'file': {
       const file: S.FileEvent = {
         ...base,

@@ -23,6 +23,7 @@ import {
   type Owned,
   orderInsert,
   sealBatch,
+  hashId,
   upperBound,
   orderRemove,
   tableDelete,
@@ -168,9 +169,9 @@ interface Batch {
   createdAt(id: string): string
 }
 
-const getBatchEvent = (batch: Batch, id: string): EventEntity | undefined => tableGet(batch.events, id)
-const setBatchEvent = (batch: Batch, event: EventEntity): void => {
-  batch.events = tableSet(batch.owned, batch.events, event.id, Object.freeze(event))
+const getBatchEvent = (batch: Batch, id: string, h?: number): EventEntity | undefined => tableGet(batch.events, id, h)
+const setBatchEvent = (batch: Batch, event: EventEntity, h?: number): void => {
+  batch.events = tableSet(batch.owned, batch.events, event.id, Object.freeze(event), h)
 }
 const deleteBatchEvent = (batch: Batch, id: string): void => {
   batch.events = tableDelete(batch.owned, batch.events, id)
@@ -190,9 +191,10 @@ const orderOf = (batch: Batch, draft: Draft<ChatState>, threadId: string): IdOrd
 const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
   const threadId = event.threadId
   // known ids are O(1) through the events table: a repeated push only refreshes the entity
-  const known = getBatchEvent(batch, event.id)
+  const h = hashId(event.id)
+  const known = getBatchEvent(batch, event.id, h)
   const listed = known !== undefined && known.threadId === threadId
-  setBatchEvent(batch, { ...event, status })
+  setBatchEvent(batch, { ...event, status }, h)
   const news = known?.status !== 'sent'
   if (!threadId || listed) return news
   if (!batch.threads.has(threadId) && !draft.threads[threadId]) {

@@ -33,7 +33,8 @@ type IdTableDraft<T> = Array<Array<Array<IdLeaf<T> | undefined> | undefined> | u
 export type IdOrder = ReadonlyArray<ReadonlyArray<ReadonlyArray<string>>>
 export type IdOrderDraft = string[][][]
 
-const hash = (id: string): number => {
+/** An id's hash (FNV-1a): compute it once when the same id is read and written. */
+export const hashId = (id: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i)
@@ -50,8 +51,8 @@ const leafIndex = <T>(leaf: Readonly<IdLeaf<T>>, id: string): number => {
 const leafOf = <T>(table: IdTable<T>, h: number): Readonly<IdLeaf<T>> | undefined =>
   table[h & MASK]?.[(h >>> BITS) & MASK]?.[(h >>> (2 * BITS)) & MASK]
 
-export const tableGet = <T>(table: IdTable<T>, id: string): T | undefined => {
-  const leaf = leafOf(table, hash(id))
+export const tableGet = <T>(table: IdTable<T>, id: string, h: number = hashId(id)): T | undefined => {
+  const leaf = leafOf(table, h)
   if (leaf === undefined) return undefined
   const i = leafIndex(leaf, id)
   return i < 0 ? undefined : (leaf[i + 1] as T)
@@ -99,8 +100,8 @@ const ownPath = <T>(owned: Owned, table: IdTable<T>, h: number): IdLeaf<T> => {
 }
 
 /** The table with `id` set to `value`: copies the path to one leaf at most once per batch. */
-export const tableSet = <T>(owned: Owned, table: IdTable<T>, id: string, value: T): IdTable<T> => {
-  const leaf = ownPath(owned, table, hash(id))
+export const tableSet = <T>(owned: Owned, table: IdTable<T>, id: string, value: T, h: number = hashId(id)): IdTable<T> => {
+  const leaf = ownPath(owned, table, h)
   const i = leafIndex(leaf, id)
   if (i < 0) leaf.push(id, value)
   else leaf[i + 1] = value
@@ -110,7 +111,7 @@ export const tableSet = <T>(owned: Owned, table: IdTable<T>, id: string, value: 
 /** The table without `id`. */
 export const tableDelete = <T>(owned: Owned, table: IdTable<T>, id: string): IdTable<T> => {
   if (tableGet(table, id) === undefined) return table
-  const leaf = ownPath(owned, table, hash(id))
+  const leaf = ownPath(owned, table, hashId(id))
   leaf.splice(leafIndex(leaf, id), 2)
   return pathRoot as IdTable<T>
 }
