@@ -17,14 +17,14 @@ import {
   resolveEndpoints,
   serializeOutgoingEvent,
 } from '@rapport/protocol'
-import { type Observable, Subject } from 'rxjs'
+import type { Observable } from 'rxjs'
 import { ChatError } from './chatError'
 import type { Diagnostic } from './diagnostics'
 import type { ConnectionStatus } from './connection/connectionMachine'
 import { transmitEvent } from './customerMethods'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
-import { listen } from './events'
+import { createEmitter } from './events'
 import type { ExternalStore } from './externalStore'
 import { Outbox } from './outbox'
 import { type ConnectionSnapshot, createSession } from './session'
@@ -84,7 +84,7 @@ export interface AgentClient {
 export const createAgentClient = (config: AgentClientConfig): AgentClient => {
   const env = config.environment ?? createDefaultEnv()
   const policy = resolvePolicy(config.connection)
-  const events = new Subject<AgentEvent>()
+  const events = createEmitter<AgentEventMap>()
 
   const session = createSession<AgentActionMap, AgentConnectedPayload>({
     env,
@@ -112,15 +112,15 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     onEmitted: (event) => {
       switch (event.type) {
         case 'connected':
-          events.next({ type: 'connected', payload: event.login })
+          events.emit({ type: 'connected', payload: event.login })
           void catchUp()
           return
         case 'disconnected':
-          events.next({ type: 'disconnected', payload: { reason: event.reason, ...(event.data && { data: event.data }) } })
+          events.emit({ type: 'disconnected', payload: { reason: event.reason, ...(event.data && { data: event.data }) } })
           return
         case 'connection_unstable':
         case 'connection_recovered':
-          events.next({ type: event.type, payload: undefined })
+          events.emit({ type: event.type, payload: undefined })
           return
         default:
           return // customer identity events do not happen on the agent side
@@ -153,7 +153,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     } else if (event.type === 'chat_deactivated') {
       newestAt.delete(event.payload.chatId) // nothing more can happen there until it is resumed
     }
-    events.next(event)
+    events.emit(event)
   }
   const inbound = session.pushes$.subscribe((push) => {
     // a push that does not fit its documented shape is dropped and reported, never emitted
@@ -204,7 +204,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
   }
 
   const client: AgentClient = {
-    events$: events.asObservable(),
+    events$: events.events$,
     diagnostics$: session.diagnostics$,
     connection: session.connection,
     get status() {
@@ -215,7 +215,7 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
       return me ? { id: me.id, name: me.name, type: me.type } : null
     },
     whenStatus: session.whenStatus,
-    on: (name, listener) => listen(events, name, listener),
+    on: events.on,
     connect: session.connect,
     disconnect: session.disconnect,
     destroy: () => {

@@ -11,7 +11,7 @@ import {
   parseLogin,
   resolveEndpoints,
 } from '@rapport/protocol'
-import { type Observable, Subject, firstValueFrom } from 'rxjs'
+import { type Observable, firstValueFrom } from 'rxjs'
 import { type CustomerAuth, createCookieAuth } from './auth/customerAuth'
 import { ChatError } from './chatError'
 import type { Diagnostic } from './diagnostics'
@@ -21,7 +21,7 @@ import { type CustomerData, createSideStorage, customerLoginRequest } from './cu
 import { type CustomerMethods, createCustomerMethods, transmitEvent } from './customerMethods'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
-import { listen, payloadsOf } from './events'
+import { createEmitter, payloadsOf } from './events'
 import type { ExternalStore } from './externalStore'
 import { Outbox } from './outbox'
 import { recoverChats } from './recovery'
@@ -122,8 +122,8 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
   const page: { current?: { url?: string; title?: string } } = config.page ? { current: { ...config.page } } : {}
 
   // state: SDK events reach listeners after the commit that folds them
-  const events = new Subject<CustomerEvent>()
-  const store = createChatStore({ onEvents: (news) => news.forEach((event) => events.next(event)) })
+  const events = createEmitter<CustomerEventMap>()
+  const store = createChatStore({ onEvents: (news) => news.forEach((event) => events.emit(event)) })
 
   const session: Session<CustomerActionMap, CustomerLogin> = createSession<CustomerActionMap, CustomerLogin>({
     env,
@@ -222,13 +222,13 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     auth,
     state: { getSnapshot: store.getSnapshot, subscribe: store.subscribe },
     connection: session.connection,
-    events$: events.asObservable(),
+    events$: events.events$,
     diagnostics$: session.diagnostics$,
     get status() {
       return session.connection.getSnapshot().status
     },
     whenStatus: session.whenStatus,
-    on: (name, listener) => listen(events, name, listener),
+    on: events.on,
     connect: session.connect,
     disconnect: session.disconnect,
     destroy: () => {

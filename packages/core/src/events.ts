@@ -1,4 +1,4 @@
-import { type Observable, filter, map } from 'rxjs'
+import { type Observable, Subject, filter, map } from 'rxjs'
 
 /** The tagged union of a map of event names to payloads (`CustomerEvent` of `CustomerEventMap`, …). */
 export type EventOf<Map> = { [K in keyof Map]: { type: K; payload: Map[K] } }[keyof Map]
@@ -15,4 +15,43 @@ export const payloadsOf = <Map, K extends keyof Map>(events$: Observable<EventOf
 export const listen = <Map, K extends keyof Map>(events$: Observable<EventOf<Map>>, name: K, listener: (payload: Map[K]) => void): (() => void) => {
   const subscription = payloadsOf(events$, name).subscribe(listener)
   return () => subscription.unsubscribe()
+}
+
+/**
+ * The events of a client: `events$` for streams, and `on(name, listener)` dispatched by
+ * name (a listener costs nothing for the events it does not listen to).
+ */
+export interface Emitter<Map> {
+  readonly events$: Observable<EventOf<Map>>
+  emit(event: EventOf<Map>): void
+  on<K extends keyof Map>(name: K, listener: (payload: Map[K]) => void): () => void
+  complete(): void
+}
+
+export const createEmitter = <Map>(): Emitter<Map> => {
+  const subject = new Subject<EventOf<Map>>()
+  const byName = new Map<keyof Map, Set<(payload: never) => void>>()
+  let completed = false
+  return {
+    events$: subject.asObservable(),
+    emit: (event) => {
+      subject.next(event)
+      const listeners = byName.get(event.type)
+      if (listeners) for (const listener of [...listeners]) (listener as (payload: typeof event.payload) => void)(event.payload)
+    },
+    on: (name, listener) => {
+      if (completed) return () => {}
+      let listeners = byName.get(name)
+      if (!listeners) byName.set(name, (listeners = new Set()))
+      // each subscription is its own entry: the same function added twice is called twice
+      const entry = (payload: never) => listener(payload)
+      listeners.add(entry)
+      return () => void listeners.delete(entry)
+    },
+    complete: () => {
+      completed = true
+      byName.clear()
+      subject.complete()
+    },
+  }
 }

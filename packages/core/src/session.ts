@@ -1,5 +1,5 @@
 import { type PushFrame, type ReasonPolicy, isObject } from '@rapport/protocol'
-import { type Observable, Subject, filter } from 'rxjs'
+import { type Observable, Subject } from 'rxjs'
 import { type Actor, createActor } from 'xstate'
 import { ChatError } from './chatError'
 import type { Diagnostic } from './diagnostics'
@@ -57,7 +57,7 @@ export interface SessionOptions<M extends ActionMapShape<M>, L> {
  */
 export interface Session<M extends ActionMapShape<M>, L> {
   readonly rtm: RtmClient<M>
-  /** Every push but the one that ends the session. */
+  /** Every push (the one that ends the session is acted on here; it is no SDK event). */
   readonly pushes$: Observable<PushFrame>
   /** What was dropped instead of acted on (undecodable frames, invalid pushes). */
   readonly diagnostics$: Observable<Diagnostic>
@@ -183,7 +183,8 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
 
   const session: Session<M, L> = {
     rtm,
-    pushes$: rtm.pushes$.pipe(filter((push) => push.action !== options.disconnectPush)),
+    // the disconnect push is handled above; the clients' push parsers yield no event for it
+    pushes$: rtm.pushes$,
     diagnostics$: diagnostics.asObservable(),
     report: (diagnostic) => diagnostics.next(diagnostic),
     connection: {
