@@ -118,8 +118,8 @@ interface WebSocketConstructor {
  * localStorage and the window's online/offline and visibility signals. Runtimes without
  * a global WebSocket (Node before 22) use `createNodeEnv()` from `@rapport/node`.
  */
-export const createDefaultEnv = (): Env => {
-  const WebSocketImpl = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
+export const createDefaultEnv = (platform: { WebSocket?: WebSocketConstructor } = globalThis as { WebSocket?: WebSocketConstructor }): Env => {
+  const WebSocketImpl = platform.WebSocket
   if (typeof WebSocketImpl !== 'function')
     throw new Error(
       'Rapport: this runtime has no global WebSocket. In Node, use createNodeEnv() from @rapport/node ' +
