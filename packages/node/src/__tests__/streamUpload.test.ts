@@ -135,9 +135,12 @@ describe('uploads from Node (createNodeEnv + uploadFile)', () => {
     const path = join(dir, 'big.bin')
     writeFileSync(path, Buffer.alloc(10 * MB + 1))
     const stream = createReadStream(path)
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()))
     await expect(upload({ file: stream }).promise).rejects.toMatchObject({ code: 'TOO_BIG_FILE' })
     expect(received).toEqual([])
     expect(stream.destroyed).toBe(true)
+    // the file is opened asynchronously: let the destroyed stream finish before its folder is removed
+    await closed
   })
 
   it('uploads Blobs and bytes the same way, with progress', async () => {
