@@ -109,6 +109,16 @@ const browserStorage = (): KeyValueStorage => {
   return createMemoryStorage()
 }
 
+/** Real time and randomness: the part of every platform Env that is the same everywhere. */
+export const realTime = (): Pick<Env, 'clock' | 'now' | 'random'> => ({
+  clock: {
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
+  },
+  now: () => Date.now(),
+  random: () => Math.random(),
+})
+
 interface WebSocketConstructor {
   new (url: string): SocketLike
 }
@@ -128,12 +138,7 @@ export const createDefaultEnv = (platform: { WebSocket?: WebSocketConstructor } 
   const win = (globalThis as { window?: BrowserLike }).window
   const doc = (globalThis as { document?: BrowserLike & { visibilityState?: string } }).document
   return {
-    clock: {
-      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-      clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
-    },
-    now: () => Date.now(),
-    random: () => Math.random(),
+    ...realTime(),
     createSocket: (url) => new WebSocketImpl(url),
     http: async ({ method, url, headers, body, credentials }) => {
       const response = await fetch(url, {

@@ -5,7 +5,7 @@
  * visible. Process signals (SIGTERM…) are the application's to handle: it calls
  * `client.destroy()`.
  */
-import { type Env, type KeyValueStorage, type SocketLike, createMemoryStorage } from '@rapport/core'
+import { type Env, type KeyValueStorage, type SocketLike, createMemoryStorage, realTime } from '@rapport/core'
 import WebSocket from 'ws'
 import { createCookieJar } from './cookieJar'
 import { uploadWithStream } from './streamUpload'
@@ -23,12 +23,7 @@ export const createNodeEnv = (options: NodeEnvOptions = {}): Env => {
   const storage = options.storage ?? createMemoryStorage()
   const jar = createCookieJar(storage)
   return {
-    clock: {
-      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-      clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
-    },
-    now: () => Date.now(),
-    random: () => Math.random(),
+    ...realTime(),
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     http: async ({ method, url, headers, body, credentials }) => {
       const cookie = credentials ? jar.header(url) : undefined

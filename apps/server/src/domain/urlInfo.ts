@@ -13,18 +13,12 @@
  *   else `description`), `image_url`/`image_original_url` (`og:image`, absolute); the image
  *   is fetched for `image_width`/`image_height` only when its host is allowed too.
  */
+import type { WireUrlInfo } from '@rapport/protocol'
 import { imageSize } from 'image-size'
 import { DomainError } from './errors'
 
-export interface UrlInfo {
-  url: string
-  title?: string
-  description?: string
-  image_url?: string
-  image_original_url?: string
-  image_width?: number
-  image_height?: number
-}
+/** What `get_url_info` answers: the protocol's wire type, one definition for client and server. */
+export type UrlInfo = WireUrlInfo
 
 const FETCH_TIMEOUT_MS = 5000
 const MAX_HTML_BYTES = 512 * 1024
