@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks'
 import { incomingChatFrame, incomingEventFrame } from './benchFrames'
 import { type BenchClient, connectToFakeSocket } from './rapportClient'
 import { mean, median, row } from './report'
+import { record } from './results'
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -86,6 +87,14 @@ export const appendCost = async ({ pushes = 200, round = 25, warmup = 20 } = {})
   large.client.destroy()
   row('one push, 100k held vs 1k held (mean)', mean(times.large) * 1000, mean(times.small) * 1000, 'µs')
   row('one push, 100k held vs 1k held (median)', median(times.large) * 1000, median(times.small) * 1000, 'µs')
+  record({
+    section: 'append',
+    metric: 'append one event with 100k held (mean)',
+    unit: 'µs',
+    rapport: mean(times.large) * 1000,
+    other: { label: '1k held', value: mean(times.small) * 1000 },
+    target: { against: 'other', max: 1.5 },
+  })
   if (heldSmall !== small.next || heldLarge !== large.next)
     console.log(`  odd: the states hold ${heldSmall} and ${heldLarge} events, expected ${small.next} and ${large.next}`)
 }
@@ -137,6 +146,14 @@ export const burst = async ({ repetitions = 5, count = 100, held = 10_000 } = {}
   const notifications = (list: BurstRun[]) => median(list.map((r) => r.notifications))
   row(`burst of ${count}, ${held / 1000}k held: store notifications`, notifications(runs.burst), notifications(runs.ticks), 'calls')
   row(`burst of ${count}, ${held / 1000}k held: to last notification`, median(runs.burst.map((r) => r.ms)), median(runs.ticks.map((r) => r.ms)), 'ms')
+  record({
+    section: 'burst',
+    metric: `store notifications for ${count} pushes in one tick`,
+    unit: 'calls',
+    rapport: notifications(runs.burst),
+    other: { label: 'one push per tick', value: notifications(runs.ticks) },
+    note: 'target: 1',
+  })
   const spread = (list: BurstRun[], key: 'notifications' | 'emitted' | 'held') => {
     const values = [...new Set(list.map((r) => r[key]))].sort((a, b) => a - b)
     return values.length === 1 ? String(values[0]) : `${values[0]}–${values.at(-1)}`

@@ -18,6 +18,7 @@ import { produce } from 'immer'
 import { Bench } from 'tinybench'
 import { appendCost, burst } from './inbound'
 import { row } from './report'
+import { record, summaryTable, writeResults } from './results'
 import { throughput } from './throughput'
 
 const full = process.env.BENCH_FULL === '1' || process.argv.includes('--full')
@@ -34,7 +35,17 @@ const size = async (): Promise<void> => {
   const ours = await bundle(new URL('../packages/customer-sdk/src/index.ts', import.meta.url).pathname, ['@rapport/source'])
   const theirs = await bundle(new URL('./node_modules/@livechat/customer-sdk/dist/customer-sdk.esm.js', import.meta.url).pathname)
   row('minified bytes', ours.length / 1024, theirs.length / 1024, 'KiB')
-  row('gzip bytes', gzipSync(ours).length / 1024, gzipSync(theirs).length / 1024, 'KiB')
+  const gzip = { ours: gzipSync(ours).length / 1024, theirs: gzipSync(theirs).length / 1024 }
+  row('gzip bytes', gzip.ours, gzip.theirs, 'KiB')
+  record({
+    section: 'size',
+    metric: 'browser bundle, everything (min+gzip)',
+    unit: 'KiB',
+    rapport: gzip.ours,
+    official: gzip.theirs,
+    other: { label: 'budget', value: 28.8 },
+    target: { against: 'other', max: 1 },
+  })
 }
 
 // ---------------------------------------------------------------- state
@@ -113,6 +124,7 @@ const frames = async (): Promise<void> => {
   await bench.run()
   const mean = (name: string) => (bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined)?.latency?.mean ?? Number.NaN
   row('1000 incoming_event frames (mean)', mean('ours'), mean('baseline'), 'ms')
+  record({ section: 'frames', metric: 'decode + parse 1000 incoming_event frames', unit: 'ms', rapport: mean('ours'), other: { label: 'JSON.parse', value: mean('baseline') } })
 }
 
 console.log(`# ${full ? 'full' : 'quick'} run; ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
@@ -129,9 +141,14 @@ const sections: Record<string, () => Promise<void>> = {
   append: () => appendCost(full ? { pushes: 200, round: 25, warmup: 20 } : { pushes: 50, round: 10, warmup: 5 }),
   burst: () => burst({ repetitions: full ? 5 : 3 }),
 }
+const startedAt = new Date().toISOString()
+const ran: string[] = []
 for (const [name, section] of Object.entries(sections)) {
   if (only && !only.has(name)) continue
   const start = performance.now()
   await section()
+  ran.push(name)
   console.log(`  (${name}: ${((performance.now() - start) / 1000).toFixed(0)} s)`)
 }
+console.log(`\n# Summary\n\n${summaryTable()}\n`)
+console.log(`results: ${writeResults({ full, startedAt, sections: ran })}latest.json, ratios.svg`)
