@@ -29,7 +29,9 @@ describe('chatReducer', () => {
       fc.property(incomingArb, (actions) => {
         const once = chatReducer(initialChatState, actions)
         const twice = chatReducer(once, actions)
-        expect(twice).toEqual(once)
+        // the events table compares by what it holds (its log also keeps the versions it went through)
+        const content = (state: ChatState) => ({ ...state, events: state.events.toJSON() })
+        expect(content(twice)).toEqual(content(once))
       }),
     )
   })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BOOK, type IdOrder, type IdTable, PAGE, orderInsert, orderRemove, orderToArray, orderValuesReversed, tableDelete, tableGet, tableSet, tableValues } from '../state/collections'
+import { BOOK, type IdOrder, type IdTable, PAGE, orderInsert, orderRemove, orderToArray, orderValuesReversed, TableWriter, emptyTable, tableGet, tableValues } from '../state/collections'
 
 describe('IdOrder (books of pages of ids)', () => {
   it('matches a plain sorted array under any inserts and removals, and keeps pages and books bounded', () => {
@@ -55,23 +55,66 @@ describe('IdOrder (books of pages of ids)', () => {
   })
 })
 
-describe('IdTable (hashed two-level trie)', () => {
-  it('behaves as a map for any ids, __proto__ and constructor included, and shares untouched leaves', () => {
+describe('IdTable (versions of a shared log)', () => {
+  const id = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor', 'toString'))
+  const batch = fc.record({
+    // which earlier snapshot the batch writes to: mostly the newest, sometimes an older one (a fork)
+    from: fc.oneof(fc.constant(-1), fc.nat()),
+    ops: fc.array(fc.tuple(id, fc.integer(), fc.boolean()), { maxLength: 8 }),
+  })
+
+  it('every snapshot keeps reading as the map it was made as, whichever snapshots are written to later', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString')), fc.integer(), fc.boolean())), (ops) => {
-        let table: IdTable<number> = []
-        const model = new Map<string, number>()
-        for (const [id, value, remove] of ops) {
-          const before = table
-          table = remove ? tableDelete(new Set(), table, id) : tableSet(new Set(), table, id, value)
-          if (remove) model.delete(id)
-          else model.set(id, value)
-          expect(before.filter((b, i) => b !== table[i]).length).toBeLessThanOrEqual(1)
+      fc.property(fc.array(batch, { maxLength: 12 }), (batches) => {
+        const snapshots: Array<{ table: IdTable<number>; model: Map<string, number> }> = [{ table: emptyTable(), model: new Map() }]
+        for (const { from, ops } of batches) {
+          const base = from < 0 ? (snapshots.at(-1) as (typeof snapshots)[number]) : (snapshots[from % snapshots.length] as (typeof snapshots)[number])
+          const writer = new TableWriter(base.table)
+          const model = new Map(base.model)
+          for (const [key, value, remove] of ops) {
+            if (remove) {
+              writer.delete(key)
+              model.delete(key)
+            } else {
+              writer.set(key, value)
+              model.set(key, value)
+            }
+            expect(writer.get(key)).toBe(model.get(key))
+          }
+          const table = writer.done()
+          if (ops.length === 0) expect(table).toBe(base.table)
+          snapshots.push({ table, model })
         }
-        for (const [id, value] of model) expect(tableGet(table, id)).toBe(value)
-        expect([...tableValues(table)].sort()).toEqual([...model.values()].sort())
+        for (const { table, model } of snapshots) {
+          for (const [key, value] of model) expect(tableGet(table, key)).toBe(value)
+          expect([...tableValues(table)].sort()).toEqual([...model.values()].sort())
+          expect(table.toJSON()).toEqual(Object.assign(Object.create(null), Object.fromEntries(model)))
+        }
         expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString)
       }),
     )
+  })
+
+  it('the empty table is never written to (it holds no one else\'s ids)', () => {
+    const writer = new TableWriter<number>(emptyTable())
+    writer.set('a', 1)
+    expect(tableGet(writer.done(), 'a')).toBe(1)
+    expect(tableGet(emptyTable<number>(), 'a')).toBeUndefined()
+    expect([...tableValues(emptyTable())]).toEqual([])
+  })
+
+  it('a batch on the newest snapshot copies nothing: the log is shared, the old snapshot still reads its version', () => {
+    let table = emptyTable<number>()
+    for (let i = 0; i < 10; i++) {
+      const writer = new TableWriter(table)
+      for (let j = 0; j < 1_000; j++) writer.set(`e${i * 1_000 + j}`, i)
+      table = writer.done()
+    }
+    const writer = new TableWriter(table)
+    writer.set('e0', 99)
+    const next = writer.done()
+    expect(next.log).toBe(table.log)
+    expect(tableGet(table, 'e0')).toBe(0)
+    expect(tableGet(next, 'e0')).toBe(99)
   })
 })

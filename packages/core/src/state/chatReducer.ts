@@ -17,19 +17,7 @@ import type {
   Thread,
 } from '@rapport/protocol'
 import { type Draft, Immer, castDraft, isDraft, original } from 'immer'
-import {
-  type IdOrder,
-  type IdTable,
-  type Owned,
-  orderInsert,
-  sealBatch,
-  hashId,
-  upperBound,
-  orderRemove,
-  tableDelete,
-  tableGet,
-  tableSet,
-} from './collections'
+import { type IdOrder, type IdTable, type Owned, TableWriter, emptyTable, orderInsert, orderRemove, sealBatch, tableGet, upperBound } from './collections'
 
 /** Local delivery status of an event: the customer's own outgoing ones may be pending or failed. */
 export type EventStatus = 'pending' | 'sent' | 'failed'
@@ -105,7 +93,7 @@ export const createInitialChatState = (): ChatState => ({
   users: emptyRecord(),
   chats: emptyRecord(),
   threads: emptyRecord(),
-  events: [],
+  events: emptyTable(),
   uploads: emptyRecord(),
 })
 
@@ -160,7 +148,7 @@ const insertOrdered = (ids: string[], id: string, key: (id: string) => string): 
  */
 interface Batch {
   owned: Owned
-  events: IdTable<EventEntity>
+  events: TableWriter<EventEntity>
   /** Thread orders written in this batch, by thread id. */
   orders: Map<string, IdOrder>
   /** Threads known to exist in this batch (saves a draft lookup per event). */
@@ -169,13 +157,9 @@ interface Batch {
   createdAt(id: string): string
 }
 
-const getBatchEvent = (batch: Batch, id: string, h?: number): EventEntity | undefined => tableGet(batch.events, id, h)
-const setBatchEvent = (batch: Batch, event: EventEntity, h?: number): void => {
-  batch.events = tableSet(batch.owned, batch.events, event.id, Object.freeze(event), h)
-}
-const deleteBatchEvent = (batch: Batch, id: string): void => {
-  batch.events = tableDelete(batch.owned, batch.events, id)
-}
+const getBatchEvent = (batch: Batch, id: string): EventEntity | undefined => batch.events.get(id)
+const setBatchEvent = (batch: Batch, event: EventEntity): void => batch.events.set(event.id, Object.freeze(event))
+const deleteBatchEvent = (batch: Batch, id: string): void => batch.events.delete(id)
 
 /** A thread's order as of now in the batch (read from the committed thread, never through a proxy). */
 const orderOf = (batch: Batch, draft: Draft<ChatState>, threadId: string): IdOrder => {
@@ -191,11 +175,10 @@ const orderOf = (batch: Batch, draft: Draft<ChatState>, threadId: string): IdOrd
 const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
   const threadId = event.threadId
   // known ids are O(1) through the events table: a repeated push only refreshes the entity
-  const h = hashId(event.id)
-  const known = getBatchEvent(batch, event.id, h)
+  const known = getBatchEvent(batch, event.id)
   const listed = known !== undefined && known.threadId === threadId
   // Object.assign, not a spread: V8 copies this way an order of magnitude faster (hot path)
-  setBatchEvent(batch, Object.assign({ status }, event), h)
+  setBatchEvent(batch, Object.assign({ status }, event))
   const news = known?.status !== 'sent'
   if (!threadId || listed) return news
   if (!batch.threads.has(threadId) && !draft.threads[threadId]) {
@@ -290,7 +273,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
       return true
     case 'identity/reset':
       Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
-      batch.events = []
+      batch.events.reset(emptyTable())
       batch.orders.clear()
       batch.threads.clear()
       return true
@@ -497,13 +480,14 @@ export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], on
     : immer.produce(state, (draft) => {
         const batch: Batch = {
           owned: new Set(),
-          events: state.events,
+          events: new TableWriter(state.events),
           orders: new Map(),
           threads: new Set(),
           createdAt: (id) => getBatchEvent(batch, id)?.createdAt ?? '',
         }
         for (let i = 0; i < actions.length; i++) if (!apply(draft, batch, actions[i] as ChatAction) && onRepeat) onRepeat(i)
-        if (batch.events !== state.events) draft.events = castDraft(batch.events)
+        const events = batch.events.done()
+        if (events !== state.events) draft.events = events
         for (const [threadId, order] of batch.orders) {
           const thread = draft.threads[threadId]
           if (thread) thread.eventIds = castDraft(order)

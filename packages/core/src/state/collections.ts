@@ -1,68 +1,153 @@
 /**
  * The two collections the chat state grows without bound: events by id and each thread's
- * ordered event ids. Both are plain arrays and objects (immer drafts them like any other
- * state), cut into bounded pieces so that writing one entry copies a bounded amount,
- * however many entries the collection holds:
+ * ordered event ids. Writing one entry costs the same however many entries they hold:
  *
- * - `IdTable`: a hash trie (32 × 32 × 32 leaves of a few entries). A write copies the path
- *   to one leaf, so the cost barely moves from 1k to 100k entries.
- * - `IdOrder`: ids in pages of at most `PAGE` ids. An append copies the last page and the
- *   page list (one pointer per `PAGE` ids); an insert in the middle touches one page.
- *
- * Leaves hold ids and values side by side in arrays, so any id (`__proto__`, `constructor`)
- * is just a string compared with `===`.
- * Writes go through an `Owned` set: nodes made in the current batch change in place, the
- * rest are copied on their first write, so a batch of N writes copies each touched node
- * once (a transient), and committed snapshots are never changed.
+ * - `IdTable`: a persistent table whose snapshots are versions of one shared log (see
+ *   the class); a batch of writes adds a version in place, copying nothing.
+ * - `IdOrder`: ids in books of pages of at most `PAGE` ids. An append copies the last
+ *   page, the last book and the book list (once per batch); an insert in the middle
+ *   touches one page.
  */
-
-const BITS = 5
-const MASK = (1 << BITS) - 1
 
 /** Ids per page of an `IdOrder`, and pages per book; a page or book that grows past twice this is split. */
 export const PAGE = 64
 export const BOOK = 64
 
-/** A leaf: ids and values side by side (`[id, value, id, value, …]`); a few entries, scanned. */
-export type IdLeaf<T> = Array<string | T>
-/** Three levels of 32 branches, then leaves: a write copies three short arrays and one leaf. */
-export type IdTable<T> = ReadonlyArray<ReadonlyArray<ReadonlyArray<Readonly<IdLeaf<T>> | undefined> | undefined> | undefined>
-type IdTableDraft<T> = Array<Array<Array<IdLeaf<T> | undefined> | undefined> | undefined>
-
 /** Ids in order: books of pages of ids (so an append copies at most one page, one book and the book list). */
 export type IdOrder = ReadonlyArray<ReadonlyArray<ReadonlyArray<string>>>
 export type IdOrderDraft = string[][][]
 
-/** An id's hash (FNV-1a): compute it once when the same id is read and written. */
-export const hashId = (id: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+/** One value an id had from `version` on (`undefined`: deleted), and what it had before. */
+interface Cell<T> {
+  readonly version: number
+  readonly value: T | undefined
+  readonly older: Cell<T> | undefined
+}
+
+/** Every version of every id, newest first per id; `head` is the newest version written. */
+interface Log<T> {
+  readonly cells: Map<string, Cell<T>>
+  head: number
+}
+
+/**
+ * A persistent table of values by id: a snapshot is a version of a shared log (fat
+ * nodes). Reading an id walks its versions down to the snapshot's; writing a batch adds
+ * one version on top of the log in place, so its cost does not depend on how many ids
+ * the table holds and nothing is copied. Only the newest snapshot of a log is written
+ * to; writing an older one (a second fold from the same state) forks the log first,
+ * copying what that snapshot holds. Snapshots never change. Ids are `Map` keys, so any
+ * id (`__proto__`, `constructor`) is just a string.
+ */
+export class IdTable<T> {
+  /** @internal */
+  constructor(
+    /** @internal `null` for the empty table (no log yet: the empty table is shared and must not hold anyone's ids) */
+    readonly log: Log<T> | null,
+    /** @internal */
+    readonly version: number,
+  ) {
+    Object.freeze(this)
   }
-  return h >>> 0
+
+  /** The ids and values this snapshot holds, as a plain object (for JSON and logs). */
+  toJSON(): Record<string, T> {
+    const out: Record<string, T> = Object.create(null)
+    for (const [id, value] of tableEntries(this)) out[id] = value
+    return out
+  }
 }
 
-const leafIndex = <T>(leaf: Readonly<IdLeaf<T>>, id: string): number => {
-  for (let i = 0; i < leaf.length; i += 2) if (leaf[i] === id) return i
-  return -1
+const EMPTY = new IdTable<never>(null, 0)
+
+/** The empty table (shared; writes never change it). */
+export const emptyTable = <T>(): IdTable<T> => EMPTY
+
+const valueAt = <T>(cell: Cell<T> | undefined, version: number): T | undefined => {
+  while (cell !== undefined && cell.version > version) cell = cell.older
+  return cell?.value
 }
 
-const leafOf = <T>(table: IdTable<T>, h: number): Readonly<IdLeaf<T>> | undefined =>
-  table[h & MASK]?.[(h >>> BITS) & MASK]?.[(h >>> (2 * BITS)) & MASK]
-
-export const tableGet = <T>(table: IdTable<T>, id: string, h: number = hashId(id)): T | undefined => {
-  const leaf = leafOf(table, h)
-  if (leaf === undefined) return undefined
-  const i = leafIndex(leaf, id)
-  return i < 0 ? undefined : (leaf[i + 1] as T)
-}
+export const tableGet = <T>(table: IdTable<T>, id: string): T | undefined => (table.log === null ? undefined : valueAt(table.log.cells.get(id), table.version))
 
 export const tableHas = <T>(table: IdTable<T>, id: string): boolean => tableGet(table, id) !== undefined
 
+/** Every id and value, in no particular order. */
+export function* tableEntries<T>(table: IdTable<T>): Generator<[string, T]> {
+  if (table.log === null) return
+  for (const [id, cell] of table.log.cells) {
+    const value = valueAt(cell, table.version)
+    if (value !== undefined) yield [id, value]
+  }
+}
+
+/** Every value, in no particular order. */
+export function* tableValues<T>(table: IdTable<T>): Generator<T> {
+  for (const [, value] of tableEntries(table)) yield value
+}
+
+/** A new log holding what `table` holds, as version 1 (when an older snapshot is written to). */
+const fork = <T>(table: IdTable<T>): Log<T> => {
+  const cells = new Map<string, Cell<T>>()
+  for (const [id, value] of tableEntries(table)) cells.set(id, { version: 1, value, older: undefined })
+  return { cells, head: 1 }
+}
+
 /**
- * Nodes created during one batch of writes: those may be changed in place; any other
- * node is copied once, on its first write in the batch (path copying, as a transient).
+ * One batch of writes to a table: reads see the batch's own writes; `done()` gives the
+ * new snapshot (the same table when nothing was written). The log is opened on the
+ * first write, so a batch that only reads costs nothing.
+ */
+export class TableWriter<T> {
+  private log: Log<T> | null = null
+  private version = 0
+
+  constructor(private base: IdTable<T>) {}
+
+  get(id: string): T | undefined {
+    return this.log === null ? tableGet(this.base, id) : valueAt(this.log.cells.get(id), this.version)
+  }
+
+  set(id: string, value: T): void {
+    const log = this.open()
+    const top = log.cells.get(id)
+    // a second write of an id in the same batch replaces the batch's own cell
+    log.cells.set(id, top !== undefined && top.version === this.version ? { version: this.version, value, older: top.older } : { version: this.version, value, older: top })
+  }
+
+  delete(id: string): void {
+    if (this.get(id) === undefined) return
+    const log = this.open()
+    const top = log.cells.get(id)
+    log.cells.set(id, { version: this.version, value: undefined, older: top !== undefined && top.version === this.version ? top.older : top })
+  }
+
+  /** Starts over from `table` (e.g. the state was reset), dropping this batch's writes from view. */
+  reset(table: IdTable<T>): void {
+    this.base = table
+    this.log = null
+    this.version = 0
+  }
+
+  done(): IdTable<T> {
+    return this.log === null ? this.base : new IdTable(this.log, this.version)
+  }
+
+  private open(): Log<T> {
+    if (this.log !== null) return this.log
+    const base = this.base
+    const log: Log<T> = base.log === null ? { cells: new Map(), head: 0 } : base.log.head === base.version ? base.log : fork(base)
+    this.version = log.head + 1
+    log.head = this.version
+    this.log = log
+    return log
+  }
+}
+
+/**
+ * Nodes created during one batch of writes to an `IdOrder`: those may be changed in
+ * place; any other node is copied once, on its first write in the batch (path copying,
+ * as a transient).
  */
 export type Owned = Set<object>
 
@@ -80,51 +165,6 @@ const own = <T extends object>(owned: Owned, node: T, copy: (node: T) => T): T =
 }
 // spread, not slice: V8 copies a frozen array with slice() an order of magnitude slower
 const copyArray = <T>(list: ReadonlyArray<T>): T[] => [...list]
-/** The root of the last `ownPath` (a scratch slot: no object per write on the hot path). */
-let pathRoot: unknown = null
-
-/** The path to `id`'s leaf, each node owned by the batch (copied once if it was not); the root is left in `pathRoot`. */
-const ownPath = <T>(owned: Owned, table: IdTable<T>, h: number): IdLeaf<T> => {
-  const i = h & MASK
-  const j = (h >>> BITS) & MASK
-  const k = (h >>> (2 * BITS)) & MASK
-  const root = own(owned, table as IdTableDraft<T>, copyArray)
-  const middle = own(owned, root[i] ?? [], copyArray)
-  root[i] = middle
-  const lower = own(owned, middle[j] ?? [], copyArray)
-  middle[j] = lower
-  const leaf = own(owned, lower[k] ?? [], copyArray)
-  lower[k] = leaf
-  pathRoot = root
-  return leaf
-}
-
-/** The table with `id` set to `value`: copies the path to one leaf at most once per batch. */
-export const tableSet = <T>(owned: Owned, table: IdTable<T>, id: string, value: T, h: number = hashId(id)): IdTable<T> => {
-  const leaf = ownPath(owned, table, h)
-  const i = leafIndex(leaf, id)
-  if (i < 0) leaf.push(id, value)
-  else leaf[i + 1] = value
-  return pathRoot as IdTable<T>
-}
-
-/** The table without `id`. */
-export const tableDelete = <T>(owned: Owned, table: IdTable<T>, id: string): IdTable<T> => {
-  if (tableGet(table, id) === undefined) return table
-  const leaf = ownPath(owned, table, hashId(id))
-  leaf.splice(leafIndex(leaf, id), 2)
-  return pathRoot as IdTable<T>
-}
-
-/** Every value, in no particular order. */
-export function* tableValues<T>(table: IdTable<T>): Generator<T> {
-  for (const middle of table)
-    for (const lower of middle ?? [])
-      for (const leaf of lower ?? []) {
-        if (leaf === undefined) continue
-        for (let i = 1; i < leaf.length; i += 2) yield leaf[i] as T
-      }
-}
 
 export const orderSize = (order: IdOrder): number => {
   let size = 0
