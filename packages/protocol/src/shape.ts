@@ -120,48 +120,97 @@ const misfitAt = (value: unknown, rule: FieldRule, path: string): string | null 
   }
 }
 
-/** Whether `value` follows `rule`: the same walk as `misfitAt` without building paths (the common case is a fit). */
-const fitsAt = (value: unknown, rule: FieldRule): boolean => {
-  if (Array.isArray(rule)) return typeof value === 'string' && rule.includes(value)
-  if (rule instanceof Optional) return value === undefined || fitsAt(value, rule.rule)
-  if (rule instanceof OrNull) return value === null || fitsAt(value, rule.rule)
+/** A compiled rule: whether a value follows it. */
+type Check = (value: unknown) => boolean
+
+const KINDS: Readonly<Record<string, Check>> = {
+  id: (value) => typeof value === 'string' && value !== '',
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number',
+  boolean: (value) => typeof value === 'boolean',
+  object: isObject,
+  array: (value) => Array.isArray(value),
+}
+
+/** Each rule object's compiled check, made on first use (rules are module constants). */
+const compiled = new WeakMap<object, Check>()
+
+/**
+ * The rule as a tree of small closures, each specialised to its part of the rule: the
+ * common case (a payload that fits) runs without walking the rule language again.
+ */
+const compile = (rule: FieldRule): Check => {
+  if (typeof rule === 'string') return KINDS[rule] ?? (() => false)
+  let check = compiled.get(rule)
+  if (check === undefined) {
+    check = build(rule)
+    compiled.set(rule, check)
+  }
+  return check
+}
+
+const build = (rule: Exclude<FieldRule, string>): Check => {
+  if (Array.isArray(rule)) {
+    const allowed: readonly string[] = rule
+    return (value) => typeof value === 'string' && allowed.includes(value)
+  }
+  if (rule instanceof Optional) {
+    const inner = compile(rule.rule)
+    return (value) => value === undefined || inner(value)
+  }
+  if (rule instanceof OrNull) {
+    const inner = compile(rule.rule)
+    return (value) => value === null || inner(value)
+  }
   if (rule instanceof ListOf) {
-    if (!Array.isArray(value)) return false
-    for (let i = 0; i < value.length; i++) if (!fitsAt(value[i], rule.rule)) return false
-    return true
+    const inner = compile(rule.rule)
+    return (value) => {
+      if (!Array.isArray(value)) return false
+      // an index loop, not `every`: a hole in a sparse array is checked as `undefined`
+      for (let i = 0; i < value.length; i++) if (!inner(value[i])) return false
+      return true
+    }
   }
   if (rule instanceof RecordOf) {
-    if (!isObject(value)) return false
-    for (const key of Object.keys(value)) if (!fitsAt(value[key], rule.rule)) return false
-    return true
+    const inner = compile(rule.rule)
+    return (value) => {
+      if (!isObject(value)) return false
+      for (const key of Object.keys(value)) if (!inner(value[key])) return false
+      return true
+    }
   }
   if (rule instanceof Variant) {
-    if (!shapeFits(value, rule.base) || !isObject(value)) return false
-    const tag = own(value, rule.tag)
-    const extra = typeof tag === 'string' && Object.hasOwn(rule.cases, tag) ? rule.cases[tag] : undefined
-    return extra ? shapeFits(value, extra) : true
+    const base = compileShape(rule.base)
+    const cases = new Map(Object.keys(rule.cases).map((tag) => [tag, compileShape(rule.cases[tag] as Shape)]))
+    const tagField = rule.tag
+    return (value) => {
+      if (!base(value) || !isObject(value)) return false
+      const tag = own(value, tagField)
+      const extra = typeof tag === 'string' ? cases.get(tag) : undefined
+      return extra === undefined || extra(value)
+    }
   }
-  switch (rule) {
-    case 'id':
-      return typeof value === 'string' && value !== ''
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return typeof value === rule
-    case 'object':
-      return isObject(value)
-    case 'array':
-      return Array.isArray(value)
-    default:
-      return shapeFits(value, rule as Shape)
+  return compileShape(rule as Shape)
+}
+
+const compileShape = (shape: Shape): Check => {
+  const fields = Object.keys(shape)
+  const checks = fields.map((field) => compile(shape[field] as FieldRule))
+  // a field that `Object.prototype` also has is read as an own field only; the others
+  // cannot come from the prototype, so they are read directly (the hot path)
+  const inherited = fields.map((field) => field in Object.prototype)
+  return (value) => {
+    if (!isObject(value)) return false
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as string
+      if (!(checks[i] as Check)(inherited[i] ? own(value, field) : value[field])) return false
+    }
+    return true
   }
 }
 
-const shapeFits = (value: unknown, shape: Shape): boolean => {
-  if (!isObject(value)) return false
-  for (const field in shape) if (!fitsAt(own(value, field), shape[field] as FieldRule)) return false
-  return true
-}
+/** Whether `value` follows `rule` (no path is built: the common case is a fit). */
+const fitsAt = (value: unknown, rule: FieldRule): boolean => compile(rule)(value)
 
 /**
  * The path of the first field of `value` that breaks `rule` (`chat.users[0].id`), `''`
