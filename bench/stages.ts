@@ -8,6 +8,22 @@ import { decodeServerFrame, parsePushChecked } from '@rapport/protocol'
 import { incomingEventFrame } from './benchFrames'
 import { connectToFakeSocket } from './rapportClient'
 
+/** Profiles until the returned function is called with a file name (`STAGES_PROFILE=file.cpuprofile`). */
+const startProfile = async (): Promise<(file: string) => Promise<void>> => {
+  const { Session } = await import('node:inspector/promises')
+  const { writeFileSync } = await import('node:fs')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 50 })
+  await session.post('Profiler.start')
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(file, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
 const n = Number(process.argv[2] ?? 20_000)
 const passes = Number(process.argv[3] ?? 3)
 const stage = process.argv[4] ?? 'all'
@@ -24,7 +40,8 @@ for (let pass = 0; pass < passes; pass++) {
     times.json = performance.now() - t
     t = performance.now()
   }
-  parsedFrames = frames.map((f) => decodeServerFrame(f))
+  if (stage === 'clientOnly') parsedFrames = []
+  else parsedFrames = frames.map((f) => decodeServerFrame(f))
   times.decode = performance.now() - t
   t = performance.now()
   const actions: ChatAction[] = []
@@ -38,16 +55,18 @@ for (let pass = 0; pass < passes; pass++) {
   let state = initialChatState
   for (let i = 0; i < actions.length; i += BATCH) state = reduceBatch(state, actions.slice(i, i + BATCH))
   times.fold = performance.now() - t
-  if (stage === 'all' || stage === 'client') {
+  if (stage === 'all' || stage === 'client' || stage === 'clientOnly') {
     const { client, receive } = await connectToFakeSocket()
     let emitted = 0
     client.onIncomingEvent(() => void emitted++)
+    const profiler = process.env.STAGES_PROFILE ? await startProfile() : null
     t = performance.now()
     for (let i = 0; i < frames.length; i += BATCH) {
       for (let j = i; j < Math.min(i + BATCH, frames.length); j++) receive(frames[j] as string)
       await new Promise((r) => setImmediate(r))
     }
     times.client = performance.now() - t
+    await profiler?.(process.env.STAGES_PROFILE as string)
     if (emitted !== n) console.log('emitted', emitted)
     client.destroy()
   }
