@@ -107,7 +107,7 @@ export interface MethodContext {
   newCustomId(): string
 }
 
-const OK: SuccessResult = Object.freeze({ success: true })
+const OK: SuccessResult = /* @__PURE__ */ Object.freeze({ success: true })
 
 const check = (message: string | null): void => {
   if (message !== null) throw new ChatError('VALIDATION', message)

@@ -30,7 +30,8 @@ export interface RetryPolicy {
   maxAttempts: number
 }
 
-export const DEFAULTS: ConnectionPolicy = {
+// a pure call: reading LIMITS' fields would otherwise keep this in every bundle
+export const DEFAULTS: ConnectionPolicy = /* @__PURE__ */ ((): ConnectionPolicy => ({
   tokenTimeoutMs: 15_000,
   connectTimeoutMs: 10_000,
   loginTimeoutMs: LIMITS.loginTimeoutMs,
@@ -45,7 +46,7 @@ export const DEFAULTS: ConnectionPolicy = {
     minIntervalMs: 1_000,
     maxAttempts: Number.POSITIVE_INFINITY,
   },
-}
+}))()
 
 export const resolvePolicy = (overrides: Partial<Omit<ConnectionPolicy, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): ConnectionPolicy => ({
   ...DEFAULTS,

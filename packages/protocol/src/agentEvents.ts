@@ -208,16 +208,16 @@ interface PushRule<K extends AgentEventPush> {
 const ev = <K extends AgentEventName>(type: K, payload: AgentEventMap[K]): AgentEvent => ({ type, payload }) as AgentEvent
 
 /** A push parsed by the customer's payload parser (`AgentEventMap` picks those entries of `CustomerEventMap`), with the shared rule. */
-const shared = <K extends SharedPush>(type: K): PushRule<K> => ({
-  shape: SHARED_PUSH_SHAPES[type],
-  parse: (p) => [ev(type, sharedPushPayloads[type](p) as AgentEventMap[K])],
-})
+/* @__NO_SIDE_EFFECTS__ */ function shared<K extends SharedPush>(type: K): PushRule<K> {
+  return { shape: SHARED_PUSH_SHAPES[type], parse: (p) => [ev(type, sharedPushPayloads[type](p) as AgentEventMap[K])] }
+}
 
 const ROUTING_STATUSES: readonly RoutingStatus[] = ['accepting_chats', 'not_accepting_chats', 'offline']
 const VISIBILITIES: readonly W.Recipients[] = ['all', 'agents']
 
 /** How each agent push is checked and parsed: one entry per push, read by `parseAgentPushChecked`. */
-const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
+// built by a pure call: a bundle that never parses a push drops the table (and the parsers it holds)
+const AGENT_PUSH_RULES = /* @__PURE__ */ ((): { [K in AgentEventPush]: PushRule<K> } => ({
   incoming_chat: {
     shape: {
       chat: chatRule,
@@ -241,7 +241,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     },
   },
   chat_deactivated: {
-    shape: inThread,
+    shape: inThread(),
     parse: (p) => [
       ev('chat_deactivated', { chatId: p.chat_id, threadId: p.thread_id, ...(typeof p.user_id === 'string' && { userId: p.user_id }) }),
     ],
@@ -252,7 +252,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     parse: (p) => [ev('chat_access_updated', { chatId: p.id, access: parseAccess(p.access) })],
   },
   user_added_to_chat: {
-    shape: { ...inChat, reason: 'string', user: userRule },
+    shape: inChat({ reason: 'string', user: userRule }),
     parse: (p) => {
       const user = parseChatUser(p.user)
       return [
@@ -268,7 +268,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     },
   },
   user_removed_from_chat: {
-    shape: { ...inChat, user_id: 'id', reason: 'string' },
+    shape: inChat({ user_id: 'id', reason: 'string' }),
     parse: (p) => [
       ev('user_removed_from_chat', {
         chatId: p.chat_id,
@@ -280,7 +280,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     ],
   },
   incoming_event: {
-    shape: { ...inThread, event: eventRule },
+    shape: inThread({ event: eventRule }),
     parse: (p) => {
       const event = parseEvent(p.event, p.thread_id)
       const visibility = p.event.visibility ?? p.event.recipients
@@ -300,7 +300,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
   event_properties_deleted: shared('event_properties_deleted'),
   customer_updated: shared('customer_updated'),
   incoming_sneak_peek: {
-    shape: { ...inThread, sneak_peek: { author_id: 'id', text: 'string' } },
+    shape: inThread({ sneak_peek: { author_id: 'id', text: 'string' } }),
     parse: (p) => [
       ev('incoming_sneak_peek', {
         chatId: p.chat_id,
@@ -314,7 +314,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     ],
   },
   incoming_typing_indicator: {
-    shape: { ...inThread, typing_indicator: { author_id: 'id', is_typing: 'boolean' } },
+    shape: inThread({ typing_indicator: { author_id: 'id', is_typing: 'boolean' } }),
     parse: (p) => {
       const t = p.typing_indicator
       const visibility = t.visibility ?? t.recipients
@@ -339,7 +339,7 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
     parse: (p) => [ev('routing_status_set', { agentId: p.agent_id, status: p.status })],
   },
   queue_positions_updated: {
-    shape: listOf({ ...inThread, queue: queueRule }),
+    shape: listOf(inThread({ queue: queueRule })),
     parse: (entries) => [
       ev('queue_positions_updated', {
         positions: entries.map((e) => ({
@@ -360,27 +360,23 @@ const AGENT_PUSH_RULES: { [K in AgentEventPush]: PushRule<K> } = {
       }),
     ],
   },
-}
+}))()
 
 /** The agent pushes `parseAgentPush` turns into events, at run time. */
-export const AGENT_EVENT_PUSHES: readonly AgentEventPush[] = AGENT_PUSHES.filter(
+export const AGENT_EVENT_PUSHES: readonly AgentEventPush[] = /* @__PURE__ */ AGENT_PUSHES.filter(
   (push): push is AgentEventPush => push !== 'agent_disconnected',
 )
 
 /** Every agent event name, at run time. */
-export const AGENT_EVENT_NAMES: readonly AgentEventName[] = [
-  'connected',
-  'disconnected',
-  'connection_unstable',
-  'connection_recovered',
-  ...AGENT_EVENT_PUSHES,
-]
+export const AGENT_EVENT_NAMES: readonly AgentEventName[] = /* @__PURE__ */ (
+  ['connected', 'disconnected', 'connection_unstable', 'connection_recovered'] as AgentEventName[]
+).concat(AGENT_EVENT_PUSHES)
 
 export const isAgentEventPush = (action: string): action is AgentEventPush => Object.hasOwn(AGENT_PUSH_RULES, action)
 
 /** What each agent push must carry (the rules `parseAgentPushChecked` checks), for tests and tools. */
-export const AGENT_PUSH_SHAPES: { readonly [K in AgentEventPush]: FieldRule } = Object.fromEntries(
-  AGENT_EVENT_PUSHES.map((push) => [push, AGENT_PUSH_RULES[push].shape]),
+export const AGENT_PUSH_SHAPES: { readonly [K in AgentEventPush]: FieldRule } = /* @__PURE__ */ Object.fromEntries(
+  /* @__PURE__ */ AGENT_EVENT_PUSHES.map((push) => [push, AGENT_PUSH_RULES[push].shape]),
 ) as { [K in AgentEventPush]: FieldRule }
 
 const runRule = <K extends AgentEventPush>(action: K, payload: unknown): PushCheck<AgentEvent> => {

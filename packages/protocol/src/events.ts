@@ -306,17 +306,17 @@ interface PushRule<K extends CustomerEventPush> {
   parse(payload: WireCustomerPushMap[K]): CustomerEvent[]
 }
 
-const shared = <K extends SharedPush>(type: K): PushRule<K> => ({
-  shape: SHARED_PUSH_SHAPES[type],
-  parse: (p) => [ev(type, sharedPushPayloads[type](p))],
-})
+/* @__NO_SIDE_EFFECTS__ */ function shared<K extends SharedPush>(type: K): PushRule<K> {
+  return { shape: SHARED_PUSH_SHAPES[type], parse: (p) => [ev(type, sharedPushPayloads[type](p))] }
+}
 
 /** An event without `id` (a preview, a welcome message) gets `''`. */
 const parseIdlessEvent = (event: W.WireIdlessEvent, threadId: string | null): S.ChatEvent | null =>
   parseEvent({ ...event, id: event.id ?? '' }, threadId)
 
 /** How each customer push is checked and parsed: one entry per push, read by `parsePushChecked`. */
-const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
+// built by a pure call: a bundle that never parses a push drops the table (and the parsers it holds)
+const CUSTOMER_PUSH_RULES = /* @__PURE__ */ ((): { [K in CustomerEventPush]: PushRule<K> } => ({
   incoming_chat: {
     shape: { chat: chatRule },
     parse: (p) => {
@@ -325,29 +325,29 @@ const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
     },
   },
   chat_deactivated: {
-    shape: inChat,
+    shape: inChat(),
     parse: (p) => [ev('chat_deactivated', { chatId: p.chat_id })],
   },
   chat_transferred: shared('chat_transferred'),
   user_added_to_chat: {
-    shape: { ...inChat, user: userRule },
+    shape: inChat({ user: userRule }),
     parse: (p) => {
       const user = parseChatUser(p.user)
       return [userData(user), ev('user_added_to_chat', { chatId: p.chat_id, user, present: user.present })]
     },
   },
   user_removed_from_chat: {
-    shape: { ...inChat, user_id: 'id', reason: optional('string') },
+    shape: inChat({ user_id: 'id', reason: optional('string') }),
     parse: (p) => [
       ev('user_removed_from_chat', { chatId: p.chat_id, userId: p.user_id, ...(p.reason !== undefined && { reason: p.reason }) }),
     ],
   },
   incoming_event_preview: {
-    shape: { ...inThread, event: idlessEventRule },
+    shape: inThread({ event: idlessEventRule }),
     parse: (p) => [ev('incoming_event_preview', { chatId: p.chat_id, threadId: p.thread_id, event: parseIdlessEvent(p.event, p.thread_id) })],
   },
   incoming_event: {
-    shape: { ...inThread, event: eventRule },
+    shape: inThread({ event: eventRule }),
     parse: (p) => {
       const event = parseEvent(p.event, p.thread_id)
       return event ? [ev('incoming_event', { chatId: p.chat_id, event })] : []
@@ -390,7 +390,7 @@ const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
   },
   incoming_thinking_indicator: shared('incoming_thinking_indicator'),
   incoming_typing_indicator: {
-    shape: { ...inChat, typing_indicator: { author_id: 'id', is_typing: 'boolean' } },
+    shape: inChat({ typing_indicator: { author_id: 'id', is_typing: 'boolean' } }),
     parse: (p) => [
       ev('incoming_typing_indicator', {
         chatId: p.chat_id,
@@ -435,7 +435,7 @@ const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
     parse: (p) => [ev('incoming_welcome_message', { id: p.id, event: parseIdlessEvent(p.event, null) })],
   },
   queue_position_updated: {
-    shape: { ...inThread, queue: queueRule },
+    shape: inThread({ queue: queueRule }),
     parse: (p) => [
       ev('queue_position_updated', {
         chatId: p.chat_id,
@@ -444,18 +444,18 @@ const CUSTOMER_PUSH_RULES: { [K in CustomerEventPush]: PushRule<K> } = {
       }),
     ],
   },
-}
+}))()
 
 /** The customer pushes that become events, at run time (`CUSTOMER_PUSHES` but the two the connection handles). */
-export const CUSTOMER_EVENT_PUSHES: readonly CustomerEventPush[] = CUSTOMER_PUSHES.filter(
+export const CUSTOMER_EVENT_PUSHES: readonly CustomerEventPush[] = /* @__PURE__ */ CUSTOMER_PUSHES.filter(
   (push): push is CustomerEventPush => push !== 'customer_disconnected' && push !== 'customer_side_storage_updated',
 )
 
 export const isCustomerEventPush = (action: string): action is CustomerEventPush => Object.hasOwn(CUSTOMER_PUSH_RULES, action)
 
 /** What each customer push must carry (the rules `parsePushChecked` checks), for tests and tools. */
-export const CUSTOMER_PUSH_SHAPES: { readonly [K in CustomerEventPush]: FieldRule } = Object.fromEntries(
-  CUSTOMER_EVENT_PUSHES.map((push) => [push, CUSTOMER_PUSH_RULES[push].shape]),
+export const CUSTOMER_PUSH_SHAPES: { readonly [K in CustomerEventPush]: FieldRule } = /* @__PURE__ */ Object.fromEntries(
+  /* @__PURE__ */ CUSTOMER_EVENT_PUSHES.map((push) => [push, CUSTOMER_PUSH_RULES[push].shape]),
 ) as { [K in CustomerEventPush]: FieldRule }
 
 const runRule = <K extends CustomerEventPush>(action: K, payload: unknown): PushCheck<CustomerEvent> => {

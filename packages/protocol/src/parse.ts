@@ -31,8 +31,7 @@ export const parseSessionFields = (fields: W.WireSessionFields | undefined): S.S
 
 /** `{namespace: {name: value}}`, copied into prototype-free records (values are kept as they are). */
 /** No properties: one shared, frozen, prototype-free record (most events carry none). */
-const NO_PROPERTIES: S.Properties = nullRecord()
-Object.freeze(NO_PROPERTIES)
+const NO_PROPERTIES: S.Properties = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ nullRecord<S.Properties[string]>())
 
 export const parseProperties = (properties: W.Properties | undefined): S.Properties => {
   if (properties === undefined || (isObject(properties) && Object.keys(properties).length === 0)) return NO_PROPERTIES

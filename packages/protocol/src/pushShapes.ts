@@ -23,18 +23,22 @@ const EVENT_CASES: Readonly<Record<string, Shape>> = {
   system_message: { text: 'string' },
 }
 
-const eventFields: Shape = {
-  type: 'string',
-  created_at: 'string',
-  custom_id: optional('string'),
-  author_id: optional('string'),
-  properties: optional(propertiesRule),
+/** The fields every event has, after `id`'s rule. */
+/* @__NO_SIDE_EFFECTS__ */ function eventShape(id: FieldRule): Shape {
+  return {
+    id,
+    type: 'string',
+    created_at: 'string',
+    custom_id: optional('string'),
+    author_id: optional('string'),
+    properties: optional(propertiesRule),
+  }
 }
 
 /** A stored event: it has an `id`. */
-export const eventRule = variant({ id: 'id', ...eventFields }, 'type', EVENT_CASES)
+export const eventRule = variant(eventShape('id'), 'type', EVENT_CASES)
 /** An event that is not stored (a preview, a welcome message): no `id` needed. */
-export const idlessEventRule = variant({ id: optional('string'), ...eventFields }, 'type', EVENT_CASES)
+export const idlessEventRule = variant(eventShape(optional('string')), 'type', EVENT_CASES)
 
 export const userRule = variant(
   {
@@ -71,31 +75,41 @@ export const chatRule: Shape = {
   properties: optional(propertiesRule),
 }
 
-export const inChat: Shape = { chat_id: 'id' }
-export const inThread: Shape = { chat_id: 'id', thread_id: 'id' }
-export const onEvent: Shape = { ...inThread, event_id: 'id' }
+// Functions rather than spreads of shared objects: a module-level spread is a side effect
+// to a bundler, a call to a side-effect-free function is not.
+/** `fields` of a push about a chat. */
+/* @__NO_SIDE_EFFECTS__ */ export function inChat(fields: Shape = {}): Shape {
+  return { chat_id: 'id', ...fields }
+}
+/** `fields` of a push about a thread. */
+/* @__NO_SIDE_EFFECTS__ */ export function inThread(fields: Shape = {}): Shape {
+  return { chat_id: 'id', thread_id: 'id', ...fields }
+}
+/** `fields` of a push about an event. */
+/* @__NO_SIDE_EFFECTS__ */ export function onEvent(fields: Shape = {}): Shape {
+  return { chat_id: 'id', thread_id: 'id', event_id: 'id', ...fields }
+}
 
 /** The rules of the pushes both sides parse with `sharedPushPayloads`. */
 export const SHARED_PUSH_SHAPES: { readonly [K in SharedPush]: FieldRule } = {
-  chat_transferred: {
-    ...inChat,
+  chat_transferred: inChat({
     reason: 'string',
     thread_id: optional('id'),
     requester_id: optional('string'),
     transferred_to: optional(orNull({ agent_ids: optional(listOf('string')), group_ids: optional(listOf('number')) })),
     queue: optional(orNull(queueRule)),
-  },
-  chat_properties_updated: { ...inChat, properties: propertiesRule },
-  chat_properties_deleted: { ...inChat, properties: propertyNamesRule },
-  thread_properties_updated: { ...inThread, properties: propertiesRule },
-  thread_properties_deleted: { ...inThread, properties: propertyNamesRule },
-  event_properties_updated: { ...onEvent, properties: propertiesRule },
-  event_properties_deleted: { ...onEvent, properties: propertyNamesRule },
-  event_updated: { ...inThread, event: eventRule },
-  event_deleted: onEvent,
-  events_marked_as_seen: { ...inChat, user_id: 'id', seen_up_to: 'string' },
-  incoming_rich_message_postback: { ...onEvent, user_id: 'id', postback: { id: 'id', toggled: 'boolean' } },
-  incoming_thinking_indicator: { ...inThread, author_id: 'id', sent_at: 'string' },
+  }),
+  chat_properties_updated: inChat({ properties: propertiesRule }),
+  chat_properties_deleted: inChat({ properties: propertyNamesRule }),
+  thread_properties_updated: inThread({ properties: propertiesRule }),
+  thread_properties_deleted: inThread({ properties: propertyNamesRule }),
+  event_properties_updated: onEvent({ properties: propertiesRule }),
+  event_properties_deleted: onEvent({ properties: propertyNamesRule }),
+  event_updated: inThread({ event: eventRule }),
+  event_deleted: onEvent(),
+  events_marked_as_seen: inChat({ user_id: 'id', seen_up_to: 'string' }),
+  incoming_rich_message_postback: onEvent({ user_id: 'id', postback: { id: 'id', toggled: 'boolean' } }),
+  incoming_thinking_indicator: inThread({ author_id: 'id', sent_at: 'string' }),
   customer_updated: {
     id: 'id',
     name: optional('string'),

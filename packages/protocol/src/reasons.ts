@@ -55,7 +55,7 @@ export const DISCONNECT_REASON_POLICY = {
 export type DisconnectReason = keyof typeof DISCONNECT_REASON_POLICY
 
 /** Reasons whose pushes may end the connection (everything but the SDK's own). */
-export const DISCONNECT_REASONS = Object.keys(DISCONNECT_REASON_POLICY) as DisconnectReason[]
+export const DISCONNECT_REASONS = /* @__PURE__ */ Object.keys(DISCONNECT_REASON_POLICY) as DisconnectReason[]
 
 /** Unknown reasons reconnect (customer-rtm §8, last row). */
 export const policyForReason = (reason: string): ReasonPolicy =>

@@ -55,12 +55,22 @@ class Variant {
   ) {}
 }
 
-export const optional = (rule: FieldRule): FieldRule => new Optional(rule)
-export const orNull = (rule: FieldRule): FieldRule => new OrNull(rule)
-export const listOf = (rule: FieldRule): FieldRule => new ListOf(rule)
-export const recordOf = (rule: FieldRule): FieldRule => new RecordOf(rule)
-export const variant = (base: Shape, tag: string, cases: Readonly<Record<string, Shape>>): FieldRule =>
-  new Variant(base, tag, cases)
+// Declared side-effect free so that a bundler drops the rule tables nobody parses with.
+/* @__NO_SIDE_EFFECTS__ */ export function optional(rule: FieldRule): FieldRule {
+  return new Optional(rule)
+}
+/* @__NO_SIDE_EFFECTS__ */ export function orNull(rule: FieldRule): FieldRule {
+  return new OrNull(rule)
+}
+/* @__NO_SIDE_EFFECTS__ */ export function listOf(rule: FieldRule): FieldRule {
+  return new ListOf(rule)
+}
+/* @__NO_SIDE_EFFECTS__ */ export function recordOf(rule: FieldRule): FieldRule {
+  return new RecordOf(rule)
+}
+/* @__NO_SIDE_EFFECTS__ */ export function variant(base: Shape, tag: string, cases: Readonly<Record<string, Shape>>): FieldRule {
+  return new Variant(base, tag, cases)
+}
 
 const join = (path: string, field: string): string => (path === '' ? field : `${path}.${field}`)
 

@@ -151,239 +151,244 @@ const endForLoginError = (cause: unknown, authRetried: boolean): EndInfo => {
   return { reason: policy.reason, action: policy.action, emit: policy.emit, slow: policy.backoff === 'slow', loginRefused: true }
 }
 
-export const connectionMachine = setup({
-  types: {} as {
-    input: ConnectionInput
-    context: ConnectionContext
-    events: ConnectionEvent
-    emitted: ConnectionEmitted
-    tags: ConnectionTag
-  },
-  actors: {
-    token: fromPromise<TokenOutput, { fresh: boolean; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).getToken(input.fresh)),
-    socket: fromCallback<{ type: 'noop' }, { region?: string; ports?: SessionPorts }, SocketEvent>(({ input, sendBack }) =>
-      (input.ports ?? missingPorts()).openSocket(input.region, sendBack),
-    ),
-    login: fromPromise<void, { token: string; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).login(input.token)),
-    heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput & { ports?: SessionPorts }, HeartbeatEvent>(({ input, sendBack, receive }) =>
-      runHeartbeat((input.ports ?? missingPorts()).heartbeat, input, sendBack, receive),
-    ),
-  },
-  guards: {
-    canRetry: ({ context }) => context.attempt < context.policy.retry.maxAttempts,
-    isAutoConnect: ({ context }) => context.autoConnect,
-    isHidden: ({ context }) => context.hidden,
-    isEndAction: ({ context }, params: { action: ReasonAction }) => context.endAction === params.action,
-  },
-  delays: {
-    connectTimeout: ({ context }) => context.policy.connectTimeoutMs,
-    tokenTimeout: ({ context }) => context.policy.tokenTimeoutMs,
-    loginTimeout: ({ context }) => context.policy.loginTimeoutMs + 1_000,
-    unstableGrace: ({ context }) => context.policy.unstableGraceMs,
-    retryDelay: ({ context }) => {
-      const delay = nextDelay(context.attempt, context.policy.retry, context.env.random, context.slowBackoff)
-      const since = context.lastAttemptAt === null ? Number.POSITIVE_INFINITY : context.env.now() - context.lastAttemptAt
-      return spacedDelay(delay, since, context.policy.retry)
+// Built by a function called once, annotated as pure: a bundle that never creates a client
+// drops the whole machine (and xstate with it).
+const createConnectionMachine = () =>
+  setup({
+    types: {} as {
+      input: ConnectionInput
+      context: ConnectionContext
+      events: ConnectionEvent
+      emitted: ConnectionEmitted
+      tags: ConnectionTag
     },
-  },
-  actions: {
-    countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
-    markAttempt: assign({ lastAttemptAt: ({ context }) => context.env.now() }),
-    resetAttempts: assign({ attempt: 0, slowBackoff: false, authRetried: false, freshToken: false }),
-    markLinked: assign({ linked: true }),
-    recordEnd: assign(({ context }, end: EndInfo) => ({
-      reason: end.reason,
-      reasonData: end.data,
-      endAction: end.action,
-      emitEnd: end.emit,
-      slowBackoff: end.slow ?? false,
-      freshToken: context.freshToken || end.action === 'refreshToken',
-      authRetried: context.authRetried || (end.action === 'refreshToken' && end.loginRefused === true),
-      region: end.action === 'reconnectToRegion' && typeof end.data?.region === 'string' ? end.data.region : context.region,
-    })),
-    clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false, attempt: 0 }),
-    unlink: assign({ linked: false }),
-    storeToken: assign((_, output: TokenOutput) => ({ token: output.token, freshToken: false })),
-    // `customer_id` the first time the identity is known; `identity_changed` when the
-    // token belongs to someone else (the client then emits `customer_id` for the new one)
-    announceIdentity: enqueueActions(({ context, enqueue }, output: TokenOutput) => {
-      const id = output.customerId
-      if (!id) return
-      if (context.customerId && id !== context.customerId) {
-        enqueue.emit({ type: 'identity_changed' as const, previousId: context.customerId, newId: id })
-      } else if (!context.idAnnounced) {
-        enqueue.emit({ type: 'customer_id' as const, id })
-      }
-      enqueue.assign({ idAnnounced: true, customerId: id })
+    actors: {
+      token: fromPromise<TokenOutput, { fresh: boolean; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).getToken(input.fresh)),
+      socket: fromCallback<{ type: 'noop' }, { region?: string; ports?: SessionPorts }, SocketEvent>(({ input, sendBack }) =>
+        (input.ports ?? missingPorts()).openSocket(input.region, sendBack),
+      ),
+      login: fromPromise<void, { token: string; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).login(input.token)),
+      heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput & { ports?: SessionPorts }, HeartbeatEvent>(({ input, sendBack, receive }) =>
+        runHeartbeat((input.ports ?? missingPorts()).heartbeat, input, sendBack, receive),
+      ),
+    },
+    guards: {
+      canRetry: ({ context }) => context.attempt < context.policy.retry.maxAttempts,
+      isAutoConnect: ({ context }) => context.autoConnect,
+      isHidden: ({ context }) => context.hidden,
+      isEndAction: ({ context }, params: { action: ReasonAction }) => context.endAction === params.action,
+    },
+    delays: {
+      connectTimeout: ({ context }) => context.policy.connectTimeoutMs,
+      tokenTimeout: ({ context }) => context.policy.tokenTimeoutMs,
+      loginTimeout: ({ context }) => context.policy.loginTimeoutMs + 1_000,
+      unstableGrace: ({ context }) => context.policy.unstableGraceMs,
+      retryDelay: ({ context }) => {
+        const delay = nextDelay(context.attempt, context.policy.retry, context.env.random, context.slowBackoff)
+        const since = context.lastAttemptAt === null ? Number.POSITIVE_INFINITY : context.env.now() - context.lastAttemptAt
+        return spacedDelay(delay, since, context.policy.retry)
+      },
+    },
+    actions: {
+      countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+      markAttempt: assign({ lastAttemptAt: ({ context }) => context.env.now() }),
+      resetAttempts: assign({ attempt: 0, slowBackoff: false, authRetried: false, freshToken: false }),
+      markLinked: assign({ linked: true }),
+      recordEnd: assign(({ context }, end: EndInfo) => ({
+        reason: end.reason,
+        reasonData: end.data,
+        endAction: end.action,
+        emitEnd: end.emit,
+        slowBackoff: end.slow ?? false,
+        freshToken: context.freshToken || end.action === 'refreshToken',
+        authRetried: context.authRetried || (end.action === 'refreshToken' && end.loginRefused === true),
+        region: end.action === 'reconnectToRegion' && typeof end.data?.region === 'string' ? end.data.region : context.region,
+      })),
+      clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false, attempt: 0 }),
+      unlink: assign({ linked: false }),
+      storeToken: assign((_, output: TokenOutput) => ({ token: output.token, freshToken: false })),
+      // `customer_id` the first time the identity is known; `identity_changed` when the
+      // token belongs to someone else (the client then emits `customer_id` for the new one)
+      announceIdentity: enqueueActions(({ context, enqueue }, output: TokenOutput) => {
+        const id = output.customerId
+        if (!id) return
+        if (context.customerId && id !== context.customerId) {
+          enqueue.emit({ type: 'identity_changed' as const, previousId: context.customerId, newId: id })
+        } else if (!context.idAnnounced) {
+          enqueue.emit({ type: 'customer_id' as const, id })
+        }
+        enqueue.assign({ idAnnounced: true, customerId: id })
+      }),
+      emitConnected: emit({ type: 'connected' as const }),
+      // a `guard` on an action object is ignored by XState v5: the condition lives in the action
+      emitDisconnected: enqueueActions(({ context, enqueue }) => {
+        if (!context.emitEnd) return
+        enqueue.emit({
+          type: 'disconnected' as const,
+          reason: context.reason ?? 'connection_lost',
+          ...(context.reasonData && { data: context.reasonData }),
+        })
+      }),
+      emitUnstable: emit({ type: 'connection_unstable' as const }),
+      emitRecovered: emit({ type: 'connection_recovered' as const }),
+      probeLink: sendTo('heartbeat', { type: 'probe' }),
+      suspectLink: sendTo('heartbeat', { type: 'suspect' }),
+      setHidden: assign({ hidden: true }),
+      setVisible: assign({ hidden: false }),
+    },
+  }).createMachine({
+    id: 'connection',
+    context: ({ input }) => ({
+      ports: input.ports,
+      policy: input.policy,
+      reasonPolicy: input.reasonPolicy ?? policyForReason,
+      env: input.env,
+      autoConnect: input.autoConnect,
+      attempt: 0,
+      lastAttemptAt: null,
+      reason: null,
+      endAction: null,
+      emitEnd: false,
+      slowBackoff: false,
+      freshToken: false,
+      authRetried: false,
+      linked: false,
+      hidden: false,
+      idAnnounced: false,
+      ...(input.region !== undefined && { region: input.region }),
+      ...(input.customerId !== undefined && { customerId: input.customerId }),
     }),
-    emitConnected: emit({ type: 'connected' as const }),
-    // a `guard` on an action object is ignored by XState v5: the condition lives in the action
-    emitDisconnected: enqueueActions(({ context, enqueue }) => {
-      if (!context.emitEnd) return
-      enqueue.emit({
-        type: 'disconnected' as const,
-        reason: context.reason ?? 'connection_lost',
-        ...(context.reasonData && { data: context.reasonData }),
-      })
-    }),
-    emitUnstable: emit({ type: 'connection_unstable' as const }),
-    emitRecovered: emit({ type: 'connection_recovered' as const }),
-    probeLink: sendTo('heartbeat', { type: 'probe' }),
-    suspectLink: sendTo('heartbeat', { type: 'suspect' }),
-    setHidden: assign({ hidden: true }),
-    setVisible: assign({ hidden: false }),
-  },
-}).createMachine({
-  id: 'connection',
-  context: ({ input }) => ({
-    ports: input.ports,
-    policy: input.policy,
-    reasonPolicy: input.reasonPolicy ?? policyForReason,
-    env: input.env,
-    autoConnect: input.autoConnect,
-    attempt: 0,
-    lastAttemptAt: null,
-    reason: null,
-    endAction: null,
-    emitEnd: false,
-    slowBackoff: false,
-    freshToken: false,
-    authRetried: false,
-    linked: false,
-    hidden: false,
-    idAnnounced: false,
-    ...(input.region !== undefined && { region: input.region }),
-    ...(input.customerId !== undefined && { customerId: input.customerId }),
-  }),
-  initial: 'boot',
-  on: {
-    destroy: { target: '.destroyed' },
-    disconnect: { target: '.idle', actions: 'clearEnd' },
-    'page.hidden': { actions: 'setHidden' },
-    'page.visible': { actions: 'setVisible' },
-  },
-  states: {
-    boot: {
-      tags: ['idle'],
-      always: [{ guard: 'isAutoConnect', target: 'connecting' }, { target: 'idle' }],
+    initial: 'boot',
+    on: {
+      destroy: { target: '.destroyed' },
+      disconnect: { target: '.idle', actions: 'clearEnd' },
+      'page.hidden': { actions: 'setHidden' },
+      'page.visible': { actions: 'setVisible' },
     },
-    idle: {
-      tags: ['idle'],
-      on: { connect: { target: 'connecting', actions: 'clearEnd' } },
-    },
-    connecting: {
-      tags: ['connecting'],
-      entry: 'markAttempt',
-      invoke: {
-        id: 'token',
-        src: 'token',
-        input: ({ context }) => ({ fresh: context.freshToken, ports: context.ports }),
-        onDone: {
-          target: 'session',
-          actions: [
-            { type: 'storeToken', params: ({ event }) => event.output },
-            { type: 'announceIdentity', params: ({ event }) => event.output },
-          ],
-        },
-        onError: { target: 'ending', actions: { type: 'recordEnd', params: ({ event }) => endForTokenError(event.error) } },
+    states: {
+      boot: {
+        tags: ['idle'],
+        always: [{ guard: 'isAutoConnect', target: 'connecting' }, { target: 'idle' }],
       },
-      // a token endpoint that never answers is a failed attempt, not a wait without end
-      after: { tokenTimeout: { target: 'ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
-    },
-    session: {
-      invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
-      on: {
-        'socket.closed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
-        'server.disconnected': {
-          target: 'ending',
-          actions: { type: 'recordEnd', params: ({ context, event }) => endForReason(context.reasonPolicy, event.reason, event.data) },
-        },
-        'session.failed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
+      idle: {
+        tags: ['idle'],
+        on: { connect: { target: 'connecting', actions: 'clearEnd' } },
       },
-      initial: 'opening',
-      states: {
-        opening: {
-          tags: ['connecting'],
-          on: { 'socket.opened': 'loggingIn' },
-          after: { connectTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
-        },
-        loggingIn: {
-          tags: ['connecting'],
-          invoke: {
-            id: 'login',
-            src: 'login',
-            input: ({ context }) => ({ token: context.token ?? '', ports: context.ports }),
-            onDone: { target: 'connected', actions: ['resetAttempts', 'markLinked', 'emitConnected'] },
-            onError: {
-              target: '#connection.ending',
-              actions: { type: 'recordEnd', params: ({ context, event }) => endForLoginError(event.error, context.authRetried) },
-            },
+      connecting: {
+        tags: ['connecting'],
+        entry: 'markAttempt',
+        invoke: {
+          id: 'token',
+          src: 'token',
+          input: ({ context }) => ({ fresh: context.freshToken, ports: context.ports }),
+          onDone: {
+            target: 'session',
+            actions: [
+              { type: 'storeToken', params: ({ event }) => event.output },
+              { type: 'announceIdentity', params: ({ event }) => event.output },
+            ],
           },
-          after: { loginTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+          onError: { target: 'ending', actions: { type: 'recordEnd', params: ({ event }) => endForTokenError(event.error) } },
         },
-        connected: {
-          tags: ['connected', 'canSend'],
-          invoke: {
-            id: 'heartbeat',
-            src: 'heartbeat',
-            input: ({ context }) => ({ pingIntervalMs: context.policy.pingIntervalMs, pongTimeoutMs: context.policy.pongTimeoutMs, ports: context.ports }),
+        // a token endpoint that never answers is a failed attempt, not a wait without end
+        after: { tokenTimeout: { target: 'ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+      },
+      session: {
+        invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
+        on: {
+          'socket.closed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
+          'server.disconnected': {
+            target: 'ending',
+            actions: { type: 'recordEnd', params: ({ context, event }) => endForReason(context.reasonPolicy, event.reason, event.data) },
           },
-          initial: 'stable',
-          states: {
-            stable: {
-              // emitted on the way in, not on entry: the hidden-tab re-entry below must not repeat it
-              on: {
-                'heartbeat.missed': { target: 'unstable', actions: 'emitUnstable' },
-                'network.offline': { target: 'unstable', actions: ['emitUnstable', 'suspectLink'] },
-                'network.online': { actions: 'probeLink' },
-                'page.visible': { actions: ['setVisible', 'probeLink'] },
+          'session.failed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
+        },
+        initial: 'opening',
+        states: {
+          opening: {
+            tags: ['connecting'],
+            on: { 'socket.opened': 'loggingIn' },
+            after: { connectTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+          },
+          loggingIn: {
+            tags: ['connecting'],
+            invoke: {
+              id: 'login',
+              src: 'login',
+              input: ({ context }) => ({ token: context.token ?? '', ports: context.ports }),
+              onDone: { target: 'connected', actions: ['resetAttempts', 'markLinked', 'emitConnected'] },
+              onError: {
+                target: '#connection.ending',
+                actions: { type: 'recordEnd', params: ({ context, event }) => endForLoginError(event.error, context.authRetried) },
               },
             },
-            unstable: {
-              on: {
-                'heartbeat.recovered': { target: 'stable', actions: 'emitRecovered' },
-                'network.online': { actions: 'probeLink' },
-                'page.visible': { actions: ['setVisible', 'probeLink'] },
+            after: { loginTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+          },
+          connected: {
+            tags: ['connected', 'canSend'],
+            invoke: {
+              id: 'heartbeat',
+              src: 'heartbeat',
+              input: ({ context }) => ({ pingIntervalMs: context.policy.pingIntervalMs, pongTimeoutMs: context.policy.pongTimeoutMs, ports: context.ports }),
+            },
+            initial: 'stable',
+            states: {
+              stable: {
+                // emitted on the way in, not on entry: the hidden-tab re-entry below must not repeat it
+                on: {
+                  'heartbeat.missed': { target: 'unstable', actions: 'emitUnstable' },
+                  'network.offline': { target: 'unstable', actions: ['emitUnstable', 'suspectLink'] },
+                  'network.online': { actions: 'probeLink' },
+                  'page.visible': { actions: ['setVisible', 'probeLink'] },
+                },
               },
-              after: {
-                unstableGrace: [
-                  // a hidden tab's timers are throttled: keep waiting for a frame instead of declaring it dead
-                  { guard: 'isHidden', target: 'unstable', reenter: true },
-                  { target: '#connection.ending', actions: { type: 'recordEnd', params: UNSTABLE_END } },
-                ],
+              unstable: {
+                on: {
+                  'heartbeat.recovered': { target: 'stable', actions: 'emitRecovered' },
+                  'network.online': { actions: 'probeLink' },
+                  'page.visible': { actions: ['setVisible', 'probeLink'] },
+                },
+                after: {
+                  unstableGrace: [
+                    // a hidden tab's timers are throttled: keep waiting for a frame instead of declaring it dead
+                    { guard: 'isHidden', target: 'unstable', reenter: true },
+                    { target: '#connection.ending', actions: { type: 'recordEnd', params: UNSTABLE_END } },
+                  ],
+                },
               },
             },
           },
         },
       },
-    },
-    ending: {
-      tags: ['reconnecting'],
-      entry: 'emitDisconnected',
-      always: [
-        { guard: { type: 'isEndAction', params: { action: 'destroy' } }, target: 'destroyed' },
-        { guard: { type: 'isEndAction', params: { action: 'pause' } }, target: 'paused', actions: 'unlink' },
-        { target: 'reconnecting', actions: 'unlink' },
-      ],
-    },
-    reconnecting: {
-      tags: ['reconnecting'],
-      entry: 'countAttempt',
-      always: { guard: not('canRetry'), target: 'paused' },
-      after: { retryDelay: 'connecting' },
-      on: {
-        connect: 'connecting',
-        'network.online': 'connecting',
-        'page.visible': { target: 'connecting', actions: 'setVisible' },
+      ending: {
+        tags: ['reconnecting'],
+        entry: 'emitDisconnected',
+        always: [
+          { guard: { type: 'isEndAction', params: { action: 'destroy' } }, target: 'destroyed' },
+          { guard: { type: 'isEndAction', params: { action: 'pause' } }, target: 'paused', actions: 'unlink' },
+          { target: 'reconnecting', actions: 'unlink' },
+        ],
       },
+      reconnecting: {
+        tags: ['reconnecting'],
+        entry: 'countAttempt',
+        always: { guard: not('canRetry'), target: 'paused' },
+        after: { retryDelay: 'connecting' },
+        on: {
+          connect: 'connecting',
+          'network.online': 'connecting',
+          'page.visible': { target: 'connecting', actions: 'setVisible' },
+        },
+      },
+      paused: {
+        tags: ['paused'],
+        on: { connect: { target: 'connecting', actions: 'clearEnd' } },
+      },
+      destroyed: { type: 'final', tags: ['destroyed'] },
     },
-    paused: {
-      tags: ['paused'],
-      on: { connect: { target: 'connecting', actions: 'clearEnd' } },
-    },
-    destroyed: { type: 'final', tags: ['destroyed'] },
-  },
-})
+  })
+
+export const connectionMachine = /* @__PURE__ */ createConnectionMachine()
 
 export type ConnectionMachine = typeof connectionMachine
 

@@ -97,7 +97,7 @@ export const createInitialChatState = (): ChatState => ({
   uploads: emptyRecord(),
 })
 
-export const initialChatState: ChatState = createInitialChatState()
+export const initialChatState: ChatState = /* @__PURE__ */ createInitialChatState()
 
 /** The event with this id, if the state holds it. */
 export const getEvent = (state: Pick<ChatState, 'events'>, id: string): EventEntity | undefined => tableGet(state.events, id)
@@ -467,7 +467,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
  * (`Readonly` types; nothing in the engine mutates a committed state); the global immer
  * an application may use is left as it is.
  */
-const immer = new Immer({ autoFreeze: false })
+const immer = /* @__PURE__ */ new Immer({ autoFreeze: false })
 
 /**
  * Folds a batch of actions with one `produce`. `onRepeat(i)` is called for each action

@@ -10,7 +10,7 @@ import type { ChatEntity, ChatState, EventEntity, ThreadEntity, UploadEntity } f
 
 export type Selector<T> = (state: ChatState) => T
 
-const EMPTY: readonly never[] = Object.freeze([])
+const EMPTY: readonly never[] = /* @__PURE__ */ Object.freeze([])
 
 /** Same length and the same elements (by reference). */
 export const shallowEqualArrays = <T>(a: readonly T[], b: readonly T[]): boolean => {
@@ -127,7 +127,7 @@ export const typingUsers = (chatId: string): Selector<readonly ChatUser[]> =>
 export const currentGreeting: Selector<Greeting | null> = (state) => state.greeting
 
 /** Uploads in progress or failed (finished ones leave the list). */
-export const pendingUploads: Selector<readonly UploadEntity[]> = stableArray((state) => Object.values(state.uploads))
+export const pendingUploads: Selector<readonly UploadEntity[]> = /* @__PURE__ */ stableArray((state) => Object.values(state.uploads))
 
 export interface ChatListItem {
   chat: ChatEntity
