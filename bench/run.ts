@@ -9,6 +9,7 @@
  *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
  *                                    pushes per throughput run, and a Rapport run's time limit
  */
+import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import { type ChatAction, chatReducer, initialChatState } from '@rapport/core'
@@ -25,17 +26,31 @@ const full = process.env.BENCH_FULL === '1' || process.argv.includes('--full')
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null
 
 // ---------------------------------------------------------------- size
-const bundle = async (entry: string, conditions: string[] = []): Promise<Buffer> => {
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', platform: 'browser', write: false, conditions, target: 'es2020', logLevel: 'silent' })
+// `module` is among esbuild's default conditions, but naming any condition replaces the
+// defaults: without it xstate resolves to its CommonJS build, which does not tree-shake
+// (every bundler an app uses — webpack, rollup, vite, esbuild left alone — picks `module`).
+const SOURCE = ['@rapport/source', 'module']
+const sdkSource = new URL('../packages/customer-sdk/src/index.ts', import.meta.url).pathname
+
+const bundle = async (entry: string | { code: string }, conditions: string[] = [], format: 'iife' | 'esm' = 'iife'): Promise<Buffer> => {
+  const input =
+    typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.code, resolveDir: new URL('../packages/core/src', import.meta.url).pathname, loader: 'ts' as const } }
+  const result = await build({ ...input, bundle: true, minify: true, format, platform: 'browser', write: false, conditions, target: 'es2020', logLevel: 'silent' })
   return Buffer.from(result.outputFiles[0]?.contents ?? [])
 }
+const gzipKiB = (bytes: Buffer): number => gzipSync(bytes).length / 1024
+
+/** One part imported alone from the SDK's entry, as an app would (ESM, tree-shaken). */
+const part = async (names: string): Promise<number> => gzipKiB(await bundle({ code: `export { ${names} } from '${sdkSource}'` }, SOURCE, 'esm'))
 
 const size = async (): Promise<void> => {
   console.log('\n# Size of the browser bundle (minified, gzip) — baseline: @livechat/customer-sdk 4.0.2, bundled the same way')
-  const ours = await bundle(new URL('../packages/customer-sdk/src/index.ts', import.meta.url).pathname, ['@rapport/source'])
+  const ours = await bundle(sdkSource, SOURCE)
   const theirs = await bundle(new URL('./node_modules/@livechat/customer-sdk/dist/customer-sdk.esm.js', import.meta.url).pathname)
   row('minified bytes', ours.length / 1024, theirs.length / 1024, 'KiB')
-  const gzip = { ours: gzipSync(ours).length / 1024, theirs: gzipSync(theirs).length / 1024 }
+  const gzip = { ours: gzipKiB(ours), theirs: gzipKiB(theirs) }
   row('gzip bytes', gzip.ours, gzip.theirs, 'KiB')
   record({
     section: 'size',
@@ -46,6 +61,47 @@ const size = async (): Promise<void> => {
     other: { label: 'budget', value: 28.8 },
     target: { against: 'other', max: 1 },
   })
+
+  // the floor: the three libraries alone, importing what core imports from them
+  const floor = gzipKiB(
+    await bundle(
+      {
+        code: [
+          "export { assign, createActor, emit, enqueueActions, fromCallback, fromPromise, not, sendTo, setup } from 'xstate'",
+          "export { Observable, Subject, filter, firstValueFrom, map } from 'rxjs'",
+          "export { Immer, castDraft, isDraft, original } from 'immer'",
+        ].join('\n'),
+      },
+      SOURCE,
+    ),
+  )
+  row('xstate + rxjs + immer alone (gzip)', floor, gzip.theirs, 'KiB')
+  record({ section: 'size', metric: 'xstate + rxjs + immer alone, what core imports (min+gzip)', unit: 'KiB', rapport: floor, official: gzip.theirs })
+  record({
+    section: 'size',
+    metric: 'our own code: everything − the libraries alone (gzip)',
+    unit: 'KiB',
+    rapport: gzip.ours - floor,
+    other: { label: 'budget', value: 6 },
+    target: { against: 'other', max: 1 },
+  })
+
+  const scriptTag = new URL('../packages/customer-sdk/dist/customer-sdk.global.js', import.meta.url)
+  if (existsSync(scriptTag)) {
+    const global = gzipKiB(readFileSync(scriptTag))
+    row('script-tag build, dist (gzip)', global, gzip.theirs, 'KiB')
+    record({ section: 'size', metric: 'script-tag build customer-sdk.global.js (gzip)', unit: 'KiB', rapport: global, official: gzip.theirs, other: { label: 'budget', value: 28.8 }, target: { against: 'other', max: 1 } })
+  } else console.log('script-tag build: not built (pnpm build first)')
+
+  for (const [label, names] of [
+    ['init alone', 'init'],
+    ['ChatError alone', 'ChatError'],
+    ['the selectors alone', 'select, activeThread, chatEvents, chatList, currentGreeting, getEvent, orderToArray, pendingUploads, queuePosition, typingUsers, unreadCount'],
+  ] as const) {
+    const kib = await part(names)
+    row(`${label} (gzip)`, kib, gzip.theirs, 'KiB')
+    record({ section: 'size', metric: `${label}, from the SDK's entry (min+gzip)`, unit: 'KiB', rapport: kib, official: gzip.theirs })
+  }
 }
 
 // ---------------------------------------------------------------- state
