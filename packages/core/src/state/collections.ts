@@ -58,7 +58,7 @@ export class IdTable<T> {
   }
 }
 
-const EMPTY = new IdTable<never>(null, 0)
+const EMPTY = /* @__PURE__ */ new IdTable<never>(null, 0)
 
 /** The empty table (shared; writes never change it). */
 export const emptyTable = <T>(): IdTable<T> => EMPTY
