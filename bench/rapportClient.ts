@@ -99,3 +99,29 @@ export const connectToFakeSocket = async (): Promise<{ client: BenchClient; rece
   await client.whenStatus('connected')
   return { client: wrap(client), receive: (frame) => socket.receive(frame) }
 }
+
+/** A documented Customer SDK instance, as `init()` of @rapport/customer-sdk makes it. */
+export interface VanillaClient {
+  /** Resolves at the instance's first `connected` event. */
+  readonly connected: Promise<void>
+  destroy(): void
+}
+
+/**
+ * The vanilla `init()` users call, against `serverUrl` (the stub serves the RTM socket).
+ * With `token`, the identity comes from an `identityProvider` answering that token, as
+ * the official client is driven in the benchmarks; without, from the cookie grant of the
+ * stub's token endpoint. Resolves once the package is loaded with a factory of instances
+ * (the first instance made in a process still pays for the code's first use).
+ */
+export const initVanilla = async (serverUrl: string, token?: { accessToken: string; entityId: string }): Promise<() => VanillaClient> => {
+  const global = globalThis as { WebSocket?: unknown }
+  global.WebSocket ??= loadWs().WebSocket
+  const { init } = await import('@rapport/customer-sdk')
+  const full = token && { ...token, expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now(), organizationId: ORGANIZATION_ID }
+  const identityProvider = full && (() => ({ getToken: async () => full, getFreshToken: async () => full, hasToken: async () => true, invalidate: async () => {} }))
+  return () => {
+    const sdk = init({ organizationId: ORGANIZATION_ID, clientId: 'bench', serverUrl, ...(identityProvider && { identityProvider }) })
+    return { connected: sdk.once('connected').then(() => {}), destroy: () => sdk.destroy() }
+  }
+}

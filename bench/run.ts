@@ -5,7 +5,7 @@
  *   pnpm bench                       quick (about two minutes)
  *   BENCH_FULL=1 pnpm bench          the issues' figures: 5 repetitions, 60 s limit, 200 appends
  *   BENCH_ONLY=throughput,append pnpm bench
- *                                    some sections only: size, state, frames, throughput, append, burst
+ *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup
  *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
  *                                    pushes per throughput run, and a Rapport run's time limit
  */
@@ -18,8 +18,10 @@ import { build } from 'esbuild'
 import { produce } from 'immer'
 import { Bench } from 'tinybench'
 import { appendCost, burst } from './inbound'
+import { memory } from './memory'
 import { row } from './report'
 import { record, summaryTable, writeResults } from './results'
+import { startup } from './startup'
 import { throughput } from './throughput'
 
 const full = process.env.BENCH_FULL === '1' || process.argv.includes('--full')
@@ -196,6 +198,8 @@ const sections: Record<string, () => Promise<void>> = {
     }),
   append: () => appendCost(full ? { pushes: 200, round: 25, warmup: 20 } : { pushes: 50, round: 10, warmup: 5 }),
   burst: () => burst({ repetitions: full ? 5 : 3 }),
+  memory: () => memory({ clients: 500, repetitions: full ? 5 : 3 }),
+  startup: () => startup(full ? { repetitions: 5, warmups: 10, samples: 50 } : { repetitions: 3, warmups: 5, samples: 20 }),
 }
 const startedAt = new Date().toISOString()
 const ran: string[] = []
