@@ -11,8 +11,12 @@ const script = (name: string): string => new URL(name, import.meta.url).pathname
  * Forks a bench script; children inherit this process's loader and conditions (tsx,
  * @rapport/source), plus `--expose-gc` so that they can collect before they measure.
  */
-export const forkChild = (name: string, args: string[]): { child: ChildProcess; stderr: () => string } => {
-  const child = fork(script(name), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] })
+export const forkChild = (name: string, args: string[], env?: Record<string, string>): { child: ChildProcess; stderr: () => string } => {
+  const child = fork(script(name), args, {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [...process.execArgv, '--expose-gc'],
+    ...(env && { env: { ...process.env, ...env } }),
+  })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2_000)
@@ -34,9 +38,9 @@ export const startStub = async (): Promise<{ url: string; stop(): void }> => {
 }
 
 /** Runs a child script to its one result message; rejects when it exits first or takes longer than `ms`. */
-export const runChild = <T extends { type: 'result' }>(name: string, args: string[], ms: number): Promise<T> =>
+export const runChild = <T extends { type: 'result' }>(name: string, args: string[], ms: number, env?: Record<string, string>): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const { child, stderr } = forkChild(name, args)
+    const { child, stderr } = forkChild(name, args, env)
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`${name} ${args[0] ?? ''}: no result in ${ms / 1000} s`))

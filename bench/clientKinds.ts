@@ -65,13 +65,19 @@ const prepareLivechat = (serverUrl: string): (() => StartedClient) => {
   }
 }
 
+/** The environment variable by which a parent hands its children the built SDK (`buildVanilla()`). */
+export const VANILLA_MODULE = 'RAPPORT_BENCH_VANILLA'
+
 const prepareRapport = async (serverUrl: string): Promise<() => StartedClient> => {
   // loaded here only, so that the other kinds' processes do not hold Rapport's code
   const { initVanilla } = await import('./rapportClient')
-  return initVanilla(serverUrl, { accessToken: 'dal:bench', entityId: CUSTOMER_ID })
+  return initVanilla(serverUrl, { accessToken: 'dal:bench', entityId: CUSTOMER_ID }, process.env[VANILLA_MODULE])
 }
 
-/** Loads a kind's code; returns what starts one client of it. */
+/**
+ * Loads a kind's code; returns what starts one client of it. Rapport's comes from the
+ * bundle named by `RAPPORT_BENCH_VANILLA` when set (see `buildVanilla`), else from source.
+ */
 export const prepare = async (kind: ClientKind, serverUrl: string): Promise<() => StartedClient> => {
   if (kind === 'ws') return prepareWs(serverUrl)
   if (kind === 'livechat') return prepareLivechat(serverUrl)

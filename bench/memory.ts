@@ -3,10 +3,11 @@
  * the stub server in another; heap used and RSS per client, after garbage collection
  * (see memoryClient.ts). Kinds are interleaved repetition by repetition; medians.
  */
-import { CLIENT_KINDS, type ClientKind } from './clientKinds'
+import { CLIENT_KINDS, type ClientKind, VANILLA_MODULE } from './clientKinds'
 import { runChild, startStub } from './children'
 import type { MemoryResult } from './memoryClient'
 import { median, pairRow } from './report'
+import { buildVanilla } from './rapportClient'
 import { record } from './results'
 
 export interface MemoryOptions {
@@ -19,14 +20,15 @@ const LABEL: Record<ClientKind, string> = { ws: 'raw ws', livechat: 'sdk 4.0.2',
 
 export const memory = async ({ clients, repetitions }: MemoryOptions): Promise<void> => {
   console.log(
-    `\n# Memory per connected idle client: ${clients} clients in one fresh process per kind (Rapport: vanilla init()), stub server in another, after gc; median of ${repetitions}` +
+    `\n# Memory per connected idle client: ${clients} clients in one fresh process per kind (Rapport: vanilla init(), built as a bundler ships it), stub server in another, after gc; median of ${repetitions}` +
       ' — baselines: @livechat/customer-sdk 4.0.2 init(), a raw ws socket that logged in',
   )
   const stub = await startStub()
+  const env = { [VANILLA_MODULE]: await buildVanilla() }
   const results: Record<ClientKind, MemoryResult[]> = { ws: [], livechat: [], rapport: [] }
   try {
     for (let rep = 0; rep < repetitions; rep++)
-      for (const kind of CLIENT_KINDS) results[kind].push(await runChild<MemoryResult>('memoryClient.ts', [kind, stub.url, String(clients)], 120_000))
+      for (const kind of CLIENT_KINDS) results[kind].push(await runChild<MemoryResult>('memoryClient.ts', [kind, stub.url, String(clients)], 120_000, env))
   } finally {
     stub.stop()
   }

@@ -7,6 +7,10 @@
  * the API changes, adapt this file only. Until the new API settles it reads both shapes
  * (`storeOf`, `heldCounter`), so that the same benchmarks measure before and after.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as core from '@rapport/core'
 import { type CustomerClient, createCustomerClient } from '@rapport/core'
 import type { FakeSocket } from '@rapport/testing'
@@ -108,16 +112,44 @@ export interface VanillaClient {
 }
 
 /**
- * The vanilla `init()` users call, against `serverUrl` (the stub serves the RTM socket).
+ * Builds @rapport/customer-sdk from source into one ES module for Node, as a bundler
+ * would ship it; returns its path. The memory and startup benchmarks load this instead of
+ * the source through tsx: tsx compiles with esbuild's `keepNames`, which gives every
+ * closure a `name` property (a 256-byte property store each, over 100 closures per
+ * client), a cost no built copy of the package has.
+ */
+export const buildVanilla = async (): Promise<string> => {
+  const { build } = await import('esbuild')
+  const folder = mkdtempSync(join(tmpdir(), 'rapport-bench-'))
+  const outfile = join(folder, 'customer-sdk.mjs')
+  await build({
+    entryPoints: [new URL('../packages/customer-sdk/src/index.ts', import.meta.url).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    conditions: ['@rapport/source'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    outfile,
+    logLevel: 'silent',
+  })
+  return outfile
+}
+
+type InitModule = Pick<typeof import('@rapport/customer-sdk'), 'init'>
+
+/**
+ * The vanilla `init()` users call, against `serverUrl` (the stub serves the RTM socket),
+ * loaded from `module` (a `buildVanilla()` output) or else from the workspace package.
  * With `token`, the identity comes from an `identityProvider` answering that token, as
  * the official client is driven in the benchmarks; without, from the cookie grant of the
- * stub's token endpoint. Resolves once the package is loaded with a factory of instances
+ * stub's token endpoint. Resolves once the code is loaded with a factory of instances
  * (the first instance made in a process still pays for the code's first use).
  */
-export const initVanilla = async (serverUrl: string, token?: { accessToken: string; entityId: string }): Promise<() => VanillaClient> => {
+export const initVanilla = async (serverUrl: string, token?: { accessToken: string; entityId: string }, module?: string): Promise<() => VanillaClient> => {
   const global = globalThis as { WebSocket?: unknown }
   global.WebSocket ??= loadWs().WebSocket
-  const { init } = await import('@rapport/customer-sdk')
+  const { init }: InitModule = module ? ((await import(pathToFileURL(module).href)) as InitModule) : await import('@rapport/customer-sdk')
   const full = token && { ...token, expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now(), organizationId: ORGANIZATION_ID }
   const identityProvider = full && (() => ({ getToken: async () => full, getFreshToken: async () => full, hasToken: async () => true, invalidate: async () => {} }))
   return () => {

@@ -4,9 +4,10 @@
  * the first client of a process; warm the median of sequential clients after a warm-up.
  * The figures are medians over the processes.
  */
-import { CLIENT_KINDS, type ClientKind } from './clientKinds'
+import { CLIENT_KINDS, type ClientKind, VANILLA_MODULE } from './clientKinds'
 import { runChild, startStub } from './children'
 import { median, pairRow } from './report'
+import { buildVanilla } from './rapportClient'
 import { record } from './results'
 import type { StartupResult } from './startupClient'
 
@@ -26,11 +27,12 @@ export const startup = async ({ repetitions, warmups, samples }: StartupOptions)
       ' — baselines: @livechat/customer-sdk 4.0.2 init(), a raw ws socket that logs in',
   )
   const stub = await startStub()
+  const env = { [VANILLA_MODULE]: await buildVanilla() }
   const results: Record<ClientKind, StartupResult[]> = { ws: [], livechat: [], rapport: [] }
   try {
     for (let rep = 0; rep < repetitions; rep++)
       for (const kind of CLIENT_KINDS)
-        results[kind].push(await runChild<StartupResult>('startupClient.ts', [kind, stub.url, String(warmups), String(samples)], 120_000))
+        results[kind].push(await runChild<StartupResult>('startupClient.ts', [kind, stub.url, String(warmups), String(samples)], 120_000, env))
   } finally {
     stub.stop()
   }
