@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { nextEvent } from '../customerClient'
+import { createCustomerMethods } from '../customerMethods'
 import { orderToArray } from '../state/collections'
 import { completeLogin, flush, setup } from './helpers'
 
 describe('customer client over a fake socket', () => {
+  it('carries every method the outbound side makes, and reads status from the connection', () => {
+    const { client } = setup({ autoConnect: false })
+    // the client copies the methods one by one (one shape for all clients): none may be left out
+    const made = createCustomerMethods({} as Parameters<typeof createCustomerMethods>[0])
+    const missing = Object.keys(made).filter((name) => typeof (client as unknown as Record<string, unknown>)[name] !== 'function')
+    expect(missing).toEqual([])
+    expect(client.status).toBe('idle')
+    client.connect()
+    expect(client.status).toBe(client.connection.getSnapshot().status)
+    expect(client.status).toBe('connecting')
+    client.destroy()
+    expect(client.status).toBe('destroyed')
+  })
+
   it('fetches a token, opens the socket, logs in and emits connected', async () => {
     const { env, client } = setup()
     const connected = nextEvent(client, 'connected')

@@ -37,6 +37,20 @@ describe('init()', () => {
     sdk.destroy()
   })
 
+  it('status reads the connection, and methods work detached from the instance', async () => {
+    const { sdk, login } = await connect()
+    expect(sdk.status).toBe('connecting')
+    login()
+    await flush()
+    expect(sdk.status).toBe('connected')
+    const { getCustomer, status } = sdk
+    expect(status).toBe('connected')
+    const request = getCustomer()
+    sdk.destroy()
+    await expect(request).rejects.toMatchObject({ code: 'SDK_DESTROYED' })
+    expect(sdk.status).toBe('destroyed')
+  })
+
   it('exposes the read side (state, connection, diagnostics$) and not the store’s write side', async () => {
     const { env, sdk, login } = await connect()
     login()
