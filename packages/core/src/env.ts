@@ -109,15 +109,20 @@ const browserStorage = (): KeyValueStorage => {
   return createMemoryStorage()
 }
 
-/** Real time and randomness: the part of every platform Env that is the same everywhere. */
-export const realTime = (): Pick<Env, 'clock' | 'now' | 'random'> => ({
-  clock: {
-    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-    clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
-  },
+const REAL_TIME: Pick<Env, 'clock' | 'now' | 'random'> = Object.freeze({
+  clock: Object.freeze({
+    setTimeout: (fn: (...args: unknown[]) => void, ms: number) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (id: TimerId) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
+  }),
   now: () => Date.now(),
   random: () => Math.random(),
 })
+
+/**
+ * Real time and randomness: the part of every platform Env that is the same everywhere.
+ * One frozen object shared by every client (nothing in it is per client).
+ */
+export const realTime = (): Pick<Env, 'clock' | 'now' | 'random'> => REAL_TIME
 
 interface WebSocketConstructor {
   new (url: string): SocketLike
@@ -135,6 +140,16 @@ export const createDefaultEnv = (platform: { WebSocket?: WebSocketConstructor } 
       'Rapport: this runtime has no global WebSocket. In Node, use createNodeEnv() from @rapport/node ' +
         '(or its createCustomerClient / createAgentClient), or pass `environment` to the client.',
     )
+  // the functions are the same for every client of a platform: made once; storage is the
+  // client's own (localStorage, or a memory fallback per client)
+  let shared = sharedByPlatform.get(WebSocketImpl)
+  if (!shared) sharedByPlatform.set(WebSocketImpl, (shared = platformFunctions(WebSocketImpl)))
+  return { ...shared, storage: browserStorage() }
+}
+
+const sharedByPlatform = new WeakMap<WebSocketConstructor, Omit<Env, 'storage'>>()
+
+const platformFunctions = (WebSocketImpl: WebSocketConstructor): Omit<Env, 'storage'> => {
   const win = (globalThis as { window?: BrowserLike }).window
   const doc = (globalThis as { document?: BrowserLike & { visibilityState?: string } }).document
   return {
@@ -155,7 +170,6 @@ export const createDefaultEnv = (platform: { WebSocket?: WebSocketConstructor } 
         return Promise.reject(new Error('Uploading a stream needs an environment that streams (createNodeEnv() from @rapport/node); pass a Blob'))
       return typeof XMLHttpRequest === 'function' ? uploadWithXhr(request, formOf(body)) : uploadWithFetch(request, formOf(body))
     },
-    storage: browserStorage(),
     watchSignals: (listener) => {
       if (!win) return () => {}
       const online = () => listener('online')

@@ -123,14 +123,13 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
     },
   })
 
-  for (const type of ['connected', 'disconnected', 'connection_unstable', 'connection_recovered', 'customer_id', 'identity_changed'] as const) {
-    const subscription = actor.on(type, (event: ConnectionEmitted) => {
-      if (event.type !== 'connected') return options.onEmitted(event)
-      session.generation++
-      if (session.login !== null) options.onEmitted({ type: 'connected', login: session.login })
-    })
-    disposers.push(() => subscription.unsubscribe())
-  }
+  // one wildcard listener rather than one per type: each listened type costs the actor a Set
+  const emittedSubscription = actor.on('*', (event: ConnectionEmitted) => {
+    if (event.type !== 'connected') return options.onEmitted(event)
+    session.generation++
+    if (session.login !== null) options.onEmitted({ type: 'connected', login: session.login })
+  })
+  disposers.push(() => emittedSubscription.unsubscribe())
 
   // the connection store: a snapshot object that changes only when status or reason does
   let connection: ConnectionSnapshot = { status: 'idle', reason: null }

@@ -51,9 +51,11 @@ export type CustomerSDK = CustomerMethods & {
  */
 export const init = (config: InitConfig, env?: string): CustomerSDK => {
   const client = createCustomerClient({ ...config, ...(env !== undefined && { env }) })
-  const listeners = new Map<string, Map<Function, () => void>>()
+  // made on the first on()/once(): most instances never call them
+  let listeners: Map<string, Map<Function, () => void>> | undefined
 
   const add = <K extends CustomerEventName>(name: K, listener: Listener<K>, onlyOnce: boolean): (() => void) => {
+    listeners ??= new Map()
     let byListener = listeners.get(name)
     if (!byListener) listeners.set(name, (byListener = new Map()))
     byListener.get(listener)?.()
@@ -70,6 +72,7 @@ export const init = (config: InitConfig, env?: string): CustomerSDK => {
   }
 
   const off = <K extends CustomerEventName>(name?: K, listener?: Listener<K>): void => {
+    if (!listeners) return
     const names = name === undefined ? [...listeners.keys()] : [name]
     for (const n of names) {
       const byListener = listeners.get(n)

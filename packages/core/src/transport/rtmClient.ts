@@ -1,4 +1,4 @@
-import { Subject, type Observable, type Subscription } from 'rxjs'
+import { Subject, type Observable } from 'rxjs'
 import {
   type ErrorCode,
   INDIRECT_ACTIONS,
@@ -77,7 +77,6 @@ export class RtmClient<M extends ActionMapShape<M>> {
   private readonly pushesSubject = new Subject<PushFrame>()
   private readonly inFlight = new Map<string, Pending>()
   private readonly queue: Pending[] = []
-  private readonly subscription: Subscription
   private readonly options: Required<Omit<RtmClientOptions, 'onDiagnostic'>> & Pick<RtmClientOptions, 'onDiagnostic'>
 
   constructor(
@@ -93,8 +92,7 @@ export class RtmClient<M extends ActionMapShape<M>> {
     }
     this.frames$ = this.framesSubject.asObservable()
     this.pushes$ = this.pushesSubject.asObservable()
-    this.subscription = transport.messages$.subscribe((text) => this.onMessage(text))
-    this.subscription.add(transport.detached$.subscribe(() => this.failAll('CONNECTION_LOST')))
+    transport.listen({ message: (text) => this.onMessage(text), detached: () => this.failAll('CONNECTION_LOST') })
   }
 
   get pendingCount(): number {
@@ -152,7 +150,7 @@ export class RtmClient<M extends ActionMapShape<M>> {
 
   dispose(code: ErrorCode = 'SDK_DESTROYED'): void {
     this.failAll(code)
-    this.subscription.unsubscribe()
+    this.transport.listen(null)
     this.framesSubject.complete()
     this.pushesSubject.complete()
   }

@@ -1,17 +1,28 @@
-import { Subject } from 'rxjs'
 import type { SocketLike } from '../env'
 
+/** The one reader of a transport (the RTM client). */
+export interface TransportListener {
+  /** A raw text frame of the attached socket. */
+  message(text: string): void
+  /** The attached socket went away. */
+  detached(): void
+}
+
 /**
- * The one live socket, as streams. The socket actor of the connection machine
- * attaches the socket it opened and detaches it when the session ends; everything
- * else reads `messages$` and writes through `send`.
+ * The one live socket. The socket actor of the connection machine attaches the socket it
+ * opened and detaches it when the session ends; its one reader (the RTM client) is called
+ * directly, and everything writes through `send`. (A plain listener rather than two RxJS
+ * Subjects with a subscription each: a client keeps one transport for its whole life,
+ * and those cost about 1 KB per client.)
  */
 export class Transport {
-  /** Raw text frames of the attached socket. */
-  readonly messages$ = new Subject<string>()
-  /** Emits each time the attached socket goes away. */
-  readonly detached$ = new Subject<void>()
   private socket: SocketLike | null = null
+  private listener: TransportListener | null = null
+
+  /** Sets the reader (`null` removes it). */
+  listen(listener: TransportListener | null): void {
+    this.listener = listener
+  }
 
   attach(socket: SocketLike): void {
     if (this.socket && this.socket !== socket) this.detach()
@@ -21,7 +32,7 @@ export class Transport {
   detach(socket?: SocketLike): void {
     if (!this.socket || (socket && socket !== this.socket)) return
     this.socket = null
-    this.detached$.next()
+    this.listener?.detached()
   }
 
   get attached(): boolean {
@@ -40,12 +51,11 @@ export class Transport {
   }
 
   receive(text: string): void {
-    this.messages$.next(text)
+    this.listener?.message(text)
   }
 
   dispose(): void {
     this.detach()
-    this.messages$.complete()
-    this.detached$.complete()
+    this.listener = null
   }
 }
