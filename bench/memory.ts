@@ -3,6 +3,8 @@
  * the stub server in another; heap used and RSS per client, after garbage collection
  * (see memoryClient.ts). Kinds are interleaved repetition by repetition; medians.
  */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { CLIENT_KINDS, type ClientKind, VANILLA_MODULE } from './clientKinds'
 import { runChild, startStub } from './children'
 import type { MemoryResult } from './memoryClient'
@@ -24,13 +26,15 @@ export const memory = async ({ clients, repetitions }: MemoryOptions): Promise<v
       ' — baselines: @livechat/customer-sdk 4.0.2 init(), a raw ws socket that logged in',
   )
   const stub = await startStub()
-  const env = { [VANILLA_MODULE]: await buildVanilla() }
+  const vanilla = await buildVanilla()
+  const env = { [VANILLA_MODULE]: vanilla }
   const results: Record<ClientKind, MemoryResult[]> = { ws: [], livechat: [], rapport: [] }
   try {
     for (let rep = 0; rep < repetitions; rep++)
       for (const kind of CLIENT_KINDS) results[kind].push(await runChild<MemoryResult>('memoryClient.ts', [kind, stub.url, String(clients)], 120_000, env))
   } finally {
     stub.stop()
+    rmSync(dirname(vanilla), { recursive: true, force: true })
   }
   const med = (kind: ClientKind, key: 'heapKB' | 'rssKB') => median(results[kind].map((r) => r[key]))
   for (const key of ['heapKB', 'rssKB'] as const) {

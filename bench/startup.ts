@@ -4,6 +4,8 @@
  * the first client of a process; warm the median of sequential clients after a warm-up.
  * The figures are medians over the processes.
  */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { CLIENT_KINDS, type ClientKind, VANILLA_MODULE } from './clientKinds'
 import { runChild, startStub } from './children'
 import { median, pairRow } from './report'
@@ -27,7 +29,8 @@ export const startup = async ({ repetitions, warmups, samples }: StartupOptions)
       ' — baselines: @livechat/customer-sdk 4.0.2 init(), a raw ws socket that logs in',
   )
   const stub = await startStub()
-  const env = { [VANILLA_MODULE]: await buildVanilla() }
+  const vanilla = await buildVanilla()
+  const env = { [VANILLA_MODULE]: vanilla }
   const results: Record<ClientKind, StartupResult[]> = { ws: [], livechat: [], rapport: [] }
   try {
     for (let rep = 0; rep < repetitions; rep++)
@@ -35,6 +38,7 @@ export const startup = async ({ repetitions, warmups, samples }: StartupOptions)
         results[kind].push(await runChild<StartupResult>('startupClient.ts', [kind, stub.url, String(warmups), String(samples)], 120_000, env))
   } finally {
     stub.stop()
+    rmSync(dirname(vanilla), { recursive: true, force: true })
   }
   const med = (kind: ClientKind, key: 'coldMs' | 'warmMs') => median(results[kind].map((r) => r[key]))
   for (const key of ['coldMs', 'warmMs'] as const) {
