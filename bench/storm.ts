@@ -1,17 +1,22 @@
 /**
- * Reconnect storm: the local server (apps/server, `RAPPORT_STORAGE=memory`) in its own
+ * Reconnect storm: the local server (`@rapport/server`, stormServer.ts) in its own
  * process, N customer clients of one kind in one fresh client process (stormClient.ts).
- * Once every client is connected the server is killed (SIGKILL), and after an outage it is
- * started again on the same port. The client process counts every WebSocket its clients
+ * Once every client is connected the server is killed (SIGKILL), and after an outage it
+ * listens again on the same port (the next server process is loaded before the kill, so
+ * the outage is what it says). The client process counts every WebSocket its clients
  * open; this process counts, among the attempts from the kill until every client is back,
- * the most that fall in any 100 ms (a sliding window), as a share of them all; the time
- * from the server listening again to the last client connected; and the clients that gave
- * up. Kinds interleave repetition by repetition; medians are reported.
+ * the most that fall in any 100 ms (a sliding window), as a share of them all; the same
+ * over the first N attempts (the first-retry wave); the time from the server listening
+ * again to the last client connected; and the clients that gave up. Kinds interleave
+ * repetition by repetition; medians are reported. `BENCH_STORM_TRACE=1` prints each run's
+ * attempts per 500 ms.
  *
- * The server keeps its default limits except new customers per address: every client of
- * the benchmark comes from 127.0.0.1, and a memory store forgets every customer when it is
- * killed, so N identities are created at start and N again after the restart (the default,
- * 100 per address per 10 minutes, is a guard against one abusive address, not a capacity).
+ * The store is a SQLite file by default, kept across the restart as a deployed server
+ * keeps its customers; with `memory` every identity is gone after the restart (Rapport
+ * logs in as a new customer; 4.0.2 refuses the new identity with `identity_mismatch` and
+ * stops). The server keeps its default limits except new customers per address: every
+ * client of the benchmark comes from 127.0.0.1 (the default, 100 per address per 10
+ * minutes, guards against one abusive address; it is not a capacity).
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -23,6 +28,7 @@ import { DEFAULTS } from '@rapport/core'
 import { median } from './report'
 import { record } from './results'
 import type { StormMessage, StormReport } from './stormClient'
+import type { StormServerMessage } from './stormServer'
 
 export type StormKind = 'rapport' | 'livechat'
 const KINDS: StormKind[] = ['rapport', 'livechat']
@@ -89,29 +95,34 @@ const freePort = (): Promise<number> =>
     })
   })
 
-const SERVER_MAIN = new URL('../apps/server/src/main.ts', import.meta.url).pathname
-
-/** Starts apps/server's main in its own process; resolves once it listens. */
-const startServer = (port: number, storage: Record<string, string>): Promise<ChildProcess> =>
+/** Forks the storm's server (stormServer.ts) with `env`; resolves once its code is loaded. */
+const loadServer = (env: Record<string, string>): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
-    const child = fork(SERVER_MAIN, [], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...storage, RAPPORT_LIMIT_CUSTOMERS_PER_ADDRESS: '0' },
+    const child = fork(new URL('stormServer.ts', import.meta.url).pathname, [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, ...env, RAPPORT_LIMIT_CUSTOMERS_PER_ADDRESS: '0' },
     })
-    let output = ''
-    const seen = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-4_000)
-      if (output.includes('listening on')) {
-        child.stdout?.off('data', seen)
-        child.stdout?.resume()
-        resolve(child)
-      }
-    }
-    child.stdout?.on('data', seen)
+    let stderr = ''
     child.stderr?.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4_000)
+      stderr = (stderr + chunk.toString()).slice(-2_000)
     })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`)))
+    child.on('message', (message: StormServerMessage) => {
+      if (message.type === 'loaded') resolve(child)
+    })
+    child.once('exit', (code, signal) => reject(new Error(`server exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)))
+  })
+
+/** Tells a loaded server to listen on `port`; resolves with the time it listens (epoch ms). */
+const listen = (server: ChildProcess, port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const seen = (message: StormServerMessage): void => {
+      if (message.type === 'loaded') return
+      server.off('message', seen)
+      if (message.type === 'listening') resolve(message.at)
+      else reject(new Error(`server did not listen: ${message.error}`))
+    }
+    server.on('message', seen)
+    server.send({ type: 'listen', port })
   })
 
 const kill = (child: ChildProcess): Promise<void> =>
@@ -126,7 +137,9 @@ const runOnce = async (kind: StormKind, options: StormOptions): Promise<StormRun
   const url = `http://127.0.0.1:${port}`
   const folder = options.storage === 'sqlite' ? mkdtempSync(join(tmpdir(), 'rapport-storm-')) : undefined
   const storage: Record<string, string> = folder ? { RAPPORT_STORAGE: 'sqlite', RAPPORT_DB: join(folder, 'storm.sqlite') } : { RAPPORT_STORAGE: 'memory' }
-  let server = await startServer(port, storage)
+  let server = await loadServer(storage)
+  await listen(server, port)
+  let next: ChildProcess | undefined
   const client = fork(new URL('stormClient.ts', import.meta.url).pathname, [kind, url, String(options.clients)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
   let stderr = ''
   client.stderr?.on('data', (chunk: Buffer) => {
@@ -150,13 +163,16 @@ const runOnce = async (kind: StormKind, options: StormOptions): Promise<StormRun
   const failed = (error: string): StormRun => ({ kind, attempts: 0, peakShare: Number.NaN, backMs: Number.NaN, gaveUp: Number.NaN, connected: 0, wavePeak: Number.NaN, error })
   try {
     if (!(await until(() => alls.length > 0, options.connectMs ?? 60_000))) return failed(`not all connected at the start ${stderr.trim().split('\n').slice(-2).join(' | ')}`)
-    // every client idle and connected: a moment for the last logins' follow-ups to settle
+    // every client idle and connected: a moment for the last logins' follow-ups to settle,
+    // while the next server loads its code
+    next = await loadServer(storage)
     await sleep(500)
     const killedAt = now()
     await kill(server)
-    await sleep(options.outageMs)
-    server = await startServer(port, storage)
-    const restartedAt = now()
+    await sleep(Math.max(0, killedAt + options.outageMs - now()))
+    server = next
+    next = undefined
+    const restartedAt = await listen(server, port)
     const budgetMs = DEFAULTS.retry.maxDelayMs + 2_000
     // the budget, and as long again for a late client to be counted rather than cut off
     await until(() => alls.some((at) => at > killedAt), 2 * budgetMs)
@@ -188,6 +204,7 @@ const runOnce = async (kind: StormKind, options: StormOptions): Promise<StormRun
   } finally {
     await kill(client)
     await kill(server)
+    if (next) await kill(next)
     if (folder) rmSync(folder, { recursive: true, force: true })
   }
 }

@@ -70,6 +70,7 @@ const tracker = () => {
 }
 
 process.on('message', (message: { type?: string }) => {
+  if (message.type === 'exit') process.exit(0) // lets a --cpu-prof run write its profile
   if (message.type === 'report') send({ type: 'report', attempts, drops, connected, gaveUp, reasons, ...(lastError !== undefined && { error: lastError }) })
 })
 process.on('uncaughtException', (error) => {
