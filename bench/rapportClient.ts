@@ -157,3 +157,40 @@ export const initVanilla = async (serverUrl: string, token?: { accessToken: stri
     return { connected: sdk.once('connected').then(() => {}), destroy: () => sdk.destroy() }
   }
 }
+
+/** One client of the reconnect-storm benchmark (see storm.ts). */
+export interface StormClient {
+  /** The connection's status: `connected`, `reconnecting`, `paused` (gave up)… */
+  status(): string
+  /** Calls `listener` on each change of status; returns an unsubscribe. */
+  onStatus(listener: (status: string) => void): () => void
+  destroy(): void
+}
+
+/**
+ * A customer client on the Node Env of `@rapport/node` (its own cookie jar, `ws`) against
+ * `serverUrl`, with the default connection policy. `onSocket` is called each time the
+ * client opens a WebSocket, before the socket exists: every connection attempt, refused
+ * or not.
+ */
+export const stormClient = async (serverUrl: string, onSocket: () => void): Promise<StormClient> => {
+  const { createNodeEnv } = await import('@rapport/node')
+  const env = createNodeEnv()
+  const client = createCustomerClient({
+    organizationId: ORGANIZATION_ID,
+    clientId: 'bench',
+    serverUrl,
+    environment: {
+      ...env,
+      createSocket: (url) => {
+        onSocket()
+        return env.createSocket(url)
+      },
+    },
+  })
+  return {
+    status: () => client.connection.getSnapshot().status,
+    onStatus: (listener) => client.connection.subscribe(() => listener(client.connection.getSnapshot().status)),
+    destroy: () => client.destroy(),
+  }
+}

@@ -19,10 +19,17 @@ export interface ConnectionPolicy {
   retry: RetryPolicy
 }
 
+/**
+ * Reconnection backoff with full jitter (`connection/retryPolicy.ts`): attempt n waits a
+ * uniform draw in [0, min(maxDelayMs, base·2^(n−1))), then at least until `minIntervalMs`
+ * after the previous attempt began.
+ */
 export interface RetryPolicy {
+  /** The first retry's window: it comes within this (1 s: anywhere in [0, 1 s)); each next window doubles. */
   baseDelayMs: number
-  /** First delay after reasons that ask for a slower retry (e.g. `service_temporarily_unavailable`). */
+  /** The first window after reasons that ask for a slower retry (e.g. `service_temporarily_unavailable`). */
   slowBaseDelayMs: number
+  /** The widest window (30 s): the longest a retry ever waits. */
   maxDelayMs: number
   /** Two connection attempts never start closer than this. */
   minIntervalMs: number

@@ -265,25 +265,41 @@ describe('connection machine: backoff', () => {
       const delay = h.pendingDelay()
       if (delay === undefined) throw new Error('no retry timer')
       seen.push(delay)
-      h.clock.advance(delay - 1)
-      expect(h.value()).toBe('reconnecting')
+      if (delay > 0) {
+        h.clock.advance(delay - 1)
+        expect(h.value()).toBe('reconnecting')
+      }
       h.clock.advance(1)
     }
     return seen
   }
 
-  it.each([0, 0.25, 0.5, 0.999])('delays stay within [½, 1]·min(max, base·2^(n−1)), grow and cap (random=%s)', async (r) => {
+  it.each([0, 0.25, 0.5, 0.999])('delays are the draw over the whole window [0, min(max, base·2^(n−1))) — full jitter —, grow and cap (random=%s)', async (r) => {
     const seen = await delays(r, 9)
     const { baseDelayMs, maxDelayMs } = DEFAULTS.retry
     seen.forEach((delay, i) => {
       const upper = Math.min(maxDelayMs, baseDelayMs * 2 ** i)
-      expect(delay).toBeGreaterThanOrEqual(upper / 2)
+      expect(delay).toBeGreaterThanOrEqual(0)
       expect(delay).toBeLessThanOrEqual(upper)
-      expect(delay).toBeCloseTo(upper * (1 - 0.5 * r), 6)
+      expect(delay).toBeCloseTo(upper * r, 6)
       if (i > 0) expect(delay).toBeGreaterThanOrEqual(seen[i - 1] as number)
       expect(delay).toBeLessThanOrEqual(maxDelayMs)
     })
-    expect(seen.at(-1)).toBeCloseTo(maxDelayMs * (1 - 0.5 * r), 6)
+    expect(seen.at(-1)).toBeCloseTo(maxDelayMs * r, 6)
+  })
+
+  it('a first retry drawn near 0 after a long session goes at once; after an attempt that failed at once it waits minIntervalMs', async () => {
+    const h = await connected({ random: () => 0 })
+    h.clock.advance(60_000)
+    h.socket().sendBack({ type: 'socket.closed' })
+    expect(h.value()).toBe('reconnecting')
+    expect(h.pendingDelay()).toBe(0)
+    h.clock.advance(0)
+    expect(h.value()).toBe('connecting')
+    h.token().reject(new Error('offline'))
+    await flush()
+    expect(h.value()).toBe('reconnecting')
+    expect(h.pendingDelay()).toBe(DEFAULTS.retry.minIntervalMs)
   })
 
   it('two attempts never start less than minIntervalMs apart', async () => {
@@ -297,7 +313,8 @@ describe('connection machine: backoff', () => {
     h.send({ type: 'server.disconnected', reason: 'service_temporarily_unavailable' })
     expect(h.value()).toBe('reconnecting')
     expect(h.snapshot().context.slowBackoff).toBe(true)
-    expect(h.pendingDelay()).toBe(DEFAULTS.retry.slowBaseDelayMs * 0.75)
+    // the harness draws 0.5: the middle of the slow window
+    expect(h.pendingDelay()).toBe(DEFAULTS.retry.slowBaseDelayMs * 0.5)
     expect(h.emittedOf('disconnected')).toEqual([])
   })
 
