@@ -82,6 +82,31 @@ export const connectToServer = async (serverUrl: string): Promise<BenchClient> =
   return wrap(client)
 }
 
+/**
+ * The documented `init()` from `module` (a `buildVanilla()` output: the SDK as a bundler
+ * ships it) against `serverUrl`, with the cookie grant of the server's token endpoint.
+ * Resolves once connected. Counts held events with the built copy's own `chatEvents`.
+ */
+export const connectVanillaToServer = async (serverUrl: string, module: string): Promise<BenchClient> => {
+  const global = globalThis as { WebSocket?: unknown }
+  global.WebSocket ??= loadWs().WebSocket
+  const sdkModule = (await import(pathToFileURL(module).href)) as Pick<typeof import('@rapport/customer-sdk'), 'init' | 'chatEvents'>
+  const sdk = sdkModule.init({ organizationId: ORGANIZATION_ID, clientId: 'bench', serverUrl })
+  await sdk.once('connected')
+  const held = sdkModule.chatEvents(CHAT_ID)
+  return {
+    onIncomingEvent: (listener) => {
+      const handler = () => listener()
+      sdk.on('incoming_event', handler)
+      return () => sdk.off('incoming_event', handler)
+    },
+    subscribe: (listener) => sdk.state.subscribe(listener),
+    heldEvents: () => held(sdk.state.getSnapshot()).length,
+    trigger: () => sdk.getCustomer(),
+    destroy: () => sdk.destroy(),
+  }
+}
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**

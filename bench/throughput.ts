@@ -7,6 +7,9 @@
  * repeated.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { buildVanilla } from './rapportClient'
 import { median, pairRow } from './report'
 import { record } from './results'
 import type { ClientResult } from './throughputClient'
@@ -28,8 +31,8 @@ export interface ThroughputOptions {
 const script = (name: string): string => new URL(name, import.meta.url).pathname
 
 /** Forks a bench script; children inherit this process's loader and conditions (tsx, @rapport/source). */
-const forkScript = (name: string, args: string[]): { child: ChildProcess; stderr: () => string } => {
-  const child = fork(script(name), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+const forkScript = (name: string, args: string[], built?: string): { child: ChildProcess; stderr: () => string } => {
+  const child = fork(script(name), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...(built && { env: { ...process.env, RAPPORT_BENCH_VANILLA: built } }) })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2_000)
@@ -37,9 +40,9 @@ const forkScript = (name: string, args: string[]): { child: ChildProcess; stderr
   return { child, stderr: () => stderr }
 }
 
-const runClient = (kind: Kind, url: string, options: ThroughputOptions): Promise<ClientResult> =>
+const runClient = (kind: Kind, url: string, options: ThroughputOptions, built?: string): Promise<ClientResult> =>
   new Promise((resolve) => {
-    const { child, stderr } = forkScript('throughputClient.ts', [kind, url, String(options.count), String(options.limitMs)])
+    const { child, stderr } = forkScript('throughputClient.ts', [kind, url, String(options.count), String(options.limitMs)], built)
     let result: ClientResult | undefined
     const finish = (fallback: Omit<ClientResult, 'type'>): void => {
       clearTimeout(connectTimer)
@@ -75,7 +78,7 @@ export const throughput = async (options: ThroughputOptions): Promise<void> => {
   const { count, repetitions, limitMs } = options
   console.log(
     `\n# Incoming throughput: ${count} incoming_event pushes from a stub server (own process) into a fresh client process, median of ${repetitions}` +
-      ` — baseline: a raw ws client (JSON.parse + count); ours = Rapport, events emitted and held in state; limit ${limitMs / 1000} s per run`,
+      ` — baseline: a raw ws client (JSON.parse + count); ours = Rapport's init() as a bundler ships it, events emitted and held in state; limit ${limitMs / 1000} s per run`,
   )
   const server = forkScript('throughputServer.ts', [String(count)])
   const pushed: Array<{ loopMs: number; flushedMs: number }> = []
@@ -86,6 +89,8 @@ export const throughput = async (options: ThroughputOptions): Promise<void> => {
     })
     server.child.on('exit', (code) => reject(new Error(`stub server exited with ${code}: ${server.stderr()}`)))
   })
+  // Rapport as a bundler ships it (not its source through tsx, whose keepNames costs every closure)
+  const built = await buildVanilla()
   const results: Record<Kind, ClientResult[]> = { ws: [], livechat: [], rapport: [] }
   const stopped = new Set<Kind>()
   try {
@@ -95,13 +100,14 @@ export const throughput = async (options: ThroughputOptions): Promise<void> => {
     for (let rep = 0; rep < repetitions; rep++) {
       for (const kind of KINDS) {
         if (stopped.has(kind)) continue
-        const result = await runClient(kind, url, options)
+        const result = await runClient(kind, url, options, kind === 'rapport' ? built : undefined)
         results[kind].push(result)
         if (!result.finished) stopped.add(kind)
       }
     }
   } finally {
     server.child.kill()
+    rmSync(dirname(built), { recursive: true, force: true })
   }
 
   const ws = describe(results.ws, options)

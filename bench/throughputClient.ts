@@ -4,8 +4,10 @@
  *
  * kinds: `ws` (a raw `ws` socket that JSON.parses each frame and counts the pushes),
  * `livechat` (@livechat/customer-sdk 4.0.2, counting its `incoming_event` events; it
- * keeps no events in its state), `rapport` (createCustomerClient from @rapport/core,
- * counting its `incoming_event` events, then reading how many events its state holds).
+ * keeps no events in its state), `rapport` (the documented `init()` of
+ * @rapport/customer-sdk as a bundler ships it — the build named by RAPPORT_BENCH_VANILLA —
+ * or, without it, createCustomerClient from source; counting its `incoming_event` events,
+ * then reading how many events its state holds).
  *
  * Each logs in, then sends `get_customer`, the stub's cue to push N events. The time is
  * taken in this process, the same way for every kind: from just before that request is
@@ -112,8 +114,9 @@ const runLivechat = (): void => {
 
 const runRapport = async (): Promise<void> => {
   // loaded here only, so that the other kinds' processes do not hold Rapport's code
-  const { connectToServer } = await import('./rapportClient')
-  const client = await connectToServer(serverUrl)
+  const { connectToServer, connectVanillaToServer } = await import('./rapportClient')
+  const built = process.env.RAPPORT_BENCH_VANILLA
+  const client = built ? await connectVanillaToServer(serverUrl, built) : await connectToServer(serverUrl)
   client.onIncomingEvent(() => {
     if (!counted()) return
     const held = client.heldEvents()
