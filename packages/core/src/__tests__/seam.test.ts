@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { type ExternalStore, select } from '../externalStore'
 import { getEvent } from '../state/chatReducer'
-import { activeThread, chatEvents, chatList, typingUsers, unreadCount } from '../state/selectors'
+import { activeThread, chatEvents, chatList, typingUserIds, typingUsers, unreadCount } from '../state/selectors'
 import { completeLogin, flush, setup } from './helpers'
 
 const eventPush = (i: number, chatId = 'C1', threadId = 'T1', authorId = 'agent-1') => ({
@@ -254,9 +254,14 @@ describe('selectors', () => {
     socket.receive({ action: 'incoming_typing_indicator', type: 'push', payload: { chat_id: 'C1', typing_indicator: { author_id: 'agent-1', is_typing: true } } })
     await flush()
     expect(typing.getSnapshot().map((u) => u.id)).toEqual(['agent-1'])
+    const typingIds = typingUserIds('C1')
+    const ids = typingIds(state())
+    expect(ids).toEqual(['agent-1'])
     socket.receive(eventPush(5))
     await flush()
     expect(typingCounter.calls()).toBe(1) // a new event elsewhere in the state: the typing slice did not change
+    expect(typingIds(state())).toBe(ids)
+    expect(typingUserIds('nope')(state())).toEqual([])
 
     socket.receive({ action: 'events_marked_as_seen', type: 'push', payload: { chat_id: 'C1', user_id: 'customer-1', seen_up_to: '2026-01-01T00:00:05.000000Z' } })
     await flush()
