@@ -2,7 +2,7 @@
 // `client.connection` and the core selectors). They follow the Svelte store contract, so
 // they work with `$store` in components (Svelte 3, 4 and 5), in `.svelte.ts` modules and,
 // through `fromStore` (svelte/store), as `.current` with runes.
-export { getRapportClient, setRapportClient } from './context'
+export { getRapportClient, setRapportClient } from './context.js'
 export {
   type ConnectionSource,
   type StateSource,
@@ -17,4 +17,4 @@ export {
   typingUsersStore,
   unreadCountStore,
   uploadsStore,
-} from './stores'
+} from './stores.js'
