@@ -25,6 +25,10 @@ export interface ConnectionSnapshot {
   status: ConnectionStatus
   /** Why the last session ended (a documented disconnection reason), until the next one starts. */
   reason: string | null
+  /** Connected, but the link missed its heartbeat or the network went away: it may be replaced soon. */
+  unstable: boolean
+  /** While `reconnecting`: when the next attempt is due (epoch ms, the Env's clock); otherwise null. */
+  nextRetryAt: number | null
 }
 
 /** What the machine tells the client, with the login's result on `connected`. */
@@ -62,7 +66,7 @@ export interface Session<M extends ActionMapShape<M>, L> {
   /** What was dropped instead of acted on (undecodable frames, invalid pushes). */
   readonly diagnostics$: Observable<Diagnostic>
   report(diagnostic: Diagnostic): void
-  /** The connection: status and reason, one source (the machine's state tags). */
+  /** The connection: status, reason, unstable, next retry; one source (the machine's tags and context). */
   readonly connection: ExternalStore<ConnectionSnapshot>
   /** The result of the latest login. */
   readonly login: L | null
@@ -131,15 +135,18 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   })
   disposers.push(() => emittedSubscription.unsubscribe())
 
-  // the connection store: a snapshot object that changes only when status or reason does
-  let connection: ConnectionSnapshot = { status: 'idle', reason: null }
+  // the connection store: a snapshot object that changes only when one of its fields does
+  let connection: ConnectionSnapshot = { status: 'idle', reason: null, unstable: false, nextRetryAt: null }
   const connectionListeners = new Set<() => void>()
   let notifyScheduled = false
   const readConnection = (): ConnectionSnapshot => {
     const snapshot = actor.getSnapshot()
     const status = statusOf(snapshot)
-    const reason = snapshot.context.reason
-    if (status !== connection.status || reason !== connection.reason) connection = { status, reason }
+    const { reason, nextRetryAt } = snapshot.context
+    const unstable = snapshot.hasTag('unstable')
+    if (status !== connection.status || reason !== connection.reason || unstable !== connection.unstable || nextRetryAt !== connection.nextRetryAt) {
+      connection = { status, reason, unstable, nextRetryAt }
+    }
     return connection
   }
   const statusSubscription = actor.subscribe(() => {

@@ -12,9 +12,10 @@ export {
   pendingUploads,
   queuePosition,
   select,
+  typingUserIds,
   typingUsers,
   unreadCount,
 } from '@rapport/core'
-export type { ChatListItem, ConnectionSnapshot, Diagnostic, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
+export type { ChatListItem, ConnectionSnapshot, UploadEntity, EventStatus, Diagnostic, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
 export type { ChatState, ConnectionStatus, CustomerAuth, Token } from '@rapport/core'
 export type * from '@rapport/protocol'

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { type ExternalStore, select } from '../externalStore'
 import { getEvent } from '../state/chatReducer'
-import { activeThread, chatEvents, chatList, typingUsers, unreadCount } from '../state/selectors'
+import { activeThread, chatEvents, chatList, typingUserIds, typingUsers, unreadCount } from '../state/selectors'
 import { completeLogin, flush, setup } from './helpers'
 
 const eventPush = (i: number, chatId = 'C1', threadId = 'T1', authorId = 'agent-1') => ({
@@ -142,15 +142,15 @@ describe('the connection seam', () => {
     const { env, client } = setup()
     const counter = counting(client.connection)
     const first = client.connection.getSnapshot()
-    expect(first).toEqual({ status: 'connecting', reason: null })
+    expect(first).toEqual({ status: 'connecting', reason: null, unstable: false, nextRetryAt: null })
     expect(client.connection.getSnapshot()).toBe(first)
     expect(counter.calls()).toBe(0)
     const socket = await completeLogin(env)
-    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null })
+    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null })
     expect(counter.calls()).toBeGreaterThan(0)
     const calls = counter.calls()
     socket.drop(1006)
-    expect(client.connection.getSnapshot()).toEqual({ status: 'reconnecting', reason: 'connection_lost' })
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'reconnecting', reason: 'connection_lost', unstable: false })
     expect(counter.calls()).toBe(calls) // not synchronously
     await flush()
     expect(counter.calls()).toBe(calls + 1)
@@ -159,6 +159,57 @@ describe('the connection seam', () => {
     client.destroy()
     expect(client.connection.getSnapshot().status).toBe('destroyed')
     expect(client.status).toBe('destroyed')
+  })
+
+  it('unstable while connected with a suspect link, cleared when a frame proves it again; one new snapshot per change', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    const counter = counting(client.connection)
+    const stable = client.connection.getSnapshot()
+    expect(stable).toMatchObject({ status: 'connected', unstable: false })
+    env.signal('offline')
+    const unstable = client.connection.getSnapshot()
+    expect(unstable).toEqual({ status: 'connected', reason: null, unstable: true, nextRetryAt: null })
+    expect(client.connection.getSnapshot()).toBe(unstable)
+    await flush()
+    expect(counter.calls()).toBe(1)
+    socket.receive({ action: 'ping', type: 'response', success: true, payload: {} })
+    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null })
+    await flush()
+    expect(counter.calls()).toBe(2)
+    counter.unsubscribe()
+    client.destroy()
+  })
+
+  it('nextRetryAt: the due time of the next attempt while reconnecting (the attempt starts then), null otherwise', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    env.clock.advance(1_000)
+    socket.drop(1006)
+    const reconnecting = client.connection.getSnapshot()
+    expect(reconnecting.status).toBe('reconnecting')
+    const dueAt = reconnecting.nextRetryAt
+    expect(dueAt).toBeTypeOf('number')
+    expect(dueAt).toBeGreaterThan(env.now())
+    expect(client.connection.getSnapshot()).toBe(reconnecting)
+    // the machine's timer is the one the snapshot announced: nothing happens a moment before, the attempt starts on time
+    const sockets = env.sockets.length
+    env.clock.advance((dueAt as number) - env.now() - 1)
+    expect(client.connection.getSnapshot()).toBe(reconnecting)
+    env.clock.advance(1)
+    await flush()
+    expect(env.sockets.length).toBe(sockets + 1)
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'connecting', nextRetryAt: null })
+    // a second failure schedules a later attempt
+    env.socket.drop(1006)
+    const again = client.connection.getSnapshot()
+    expect(again).toMatchObject({ status: 'reconnecting' })
+    expect(again.nextRetryAt).toBeGreaterThan(env.now())
+    // connect() while waiting: the attempt starts now and the due time is gone
+    client.connect()
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'connecting', nextRetryAt: null })
+    client.destroy()
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'destroyed', nextRetryAt: null, unstable: false })
   })
 })
 
@@ -203,9 +254,14 @@ describe('selectors', () => {
     socket.receive({ action: 'incoming_typing_indicator', type: 'push', payload: { chat_id: 'C1', typing_indicator: { author_id: 'agent-1', is_typing: true } } })
     await flush()
     expect(typing.getSnapshot().map((u) => u.id)).toEqual(['agent-1'])
+    const typingIds = typingUserIds('C1')
+    const ids = typingIds(state())
+    expect(ids).toEqual(['agent-1'])
     socket.receive(eventPush(5))
     await flush()
     expect(typingCounter.calls()).toBe(1) // a new event elsewhere in the state: the typing slice did not change
+    expect(typingIds(state())).toBe(ids)
+    expect(typingUserIds('nope')(state())).toEqual([])
 
     socket.receive({ action: 'events_marked_as_seen', type: 'push', payload: { chat_id: 'C1', user_id: 'customer-1', seen_up_to: '2026-01-01T00:00:05.000000Z' } })
     await flush()

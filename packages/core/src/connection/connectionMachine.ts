@@ -37,7 +37,8 @@ const missingPorts = (): never => {
 /** The app-facing statuses, each a tag of the machine's states (the one source of status). */
 export const CONNECTION_STATUSES = ['idle', 'connecting', 'connected', 'reconnecting', 'paused', 'destroyed'] as const
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number]
-export type ConnectionTag = ConnectionStatus | 'canSend'
+/** `unstable`: connected, but the link has missed its heartbeat (or the network went away) and may be replaced. */
+export type ConnectionTag = ConnectionStatus | 'canSend' | 'unstable'
 
 export interface ConnectionInput {
   policy: ConnectionPolicy
@@ -94,6 +95,8 @@ export interface ConnectionContext {
   autoConnect: boolean
   attempt: number
   lastAttemptAt: number | null
+  /** When the next reconnection attempt is due (`env.now()` time) while reconnecting; otherwise null. */
+  nextRetryAt: number | null
   /** The reason the last session ended (documented disconnection reasons). */
   reason: string | null
   reasonData?: Record<string, unknown>
@@ -183,15 +186,20 @@ const createConnectionMachine = () =>
       tokenTimeout: ({ context }) => context.policy.tokenTimeoutMs,
       loginTimeout: ({ context }) => context.policy.loginTimeoutMs + 1_000,
       unstableGrace: ({ context }) => context.policy.unstableGraceMs,
-      retryDelay: ({ context }) => {
-        const delay = nextDelay(context.attempt, context.policy.retry, context.env.random, context.slowBackoff)
-        const since = context.lastAttemptAt === null ? Number.POSITIVE_INFINITY : context.env.now() - context.lastAttemptAt
-        return spacedDelay(delay, since, context.policy.retry)
-      },
+      // computed once on entering `reconnecting` (scheduleRetry) so that the due time can be shown
+      retryDelay: ({ context }) => Math.max(0, (context.nextRetryAt ?? context.env.now()) - context.env.now()),
     },
     actions: {
       countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
       markAttempt: assign({ lastAttemptAt: ({ context }) => context.env.now() }),
+      scheduleRetry: assign({
+        nextRetryAt: ({ context }) => {
+          const delay = nextDelay(context.attempt, context.policy.retry, context.env.random, context.slowBackoff)
+          const since = context.lastAttemptAt === null ? Number.POSITIVE_INFINITY : context.env.now() - context.lastAttemptAt
+          return context.env.now() + spacedDelay(delay, since, context.policy.retry)
+        },
+      }),
+      clearRetry: assign({ nextRetryAt: null }),
       resetAttempts: assign({ attempt: 0, slowBackoff: false, authRetried: false, freshToken: false }),
       markLinked: assign({ linked: true }),
       recordEnd: assign(({ context }, end: EndInfo) => ({
@@ -246,6 +254,7 @@ const createConnectionMachine = () =>
       autoConnect: input.autoConnect,
       attempt: 0,
       lastAttemptAt: null,
+      nextRetryAt: null,
       reason: null,
       endAction: null,
       emitEnd: false,
@@ -343,6 +352,7 @@ const createConnectionMachine = () =>
                 },
               },
               unstable: {
+                tags: ['unstable'],
                 on: {
                   'heartbeat.recovered': { target: 'stable', actions: 'emitRecovered' },
                   'network.online': { actions: 'probeLink' },
@@ -371,7 +381,9 @@ const createConnectionMachine = () =>
       },
       reconnecting: {
         tags: ['reconnecting'],
-        entry: 'countAttempt',
+        // the retry is scheduled (its due time kept in context) after the attempt is counted
+        entry: ['countAttempt', 'scheduleRetry'],
+        exit: 'clearRetry',
         always: { guard: not('canRetry'), target: 'paused' },
         after: { retryDelay: 'connecting' },
         on: {

@@ -123,6 +123,16 @@ export const typingUsers = (chatId: string): Selector<readonly ChatUser[]> =>
     return users
   })
 
+/** Ids of the users typing in the chat right now (a user the state holds no entry for included). */
+export const typingUserIds = (chatId: string): Selector<readonly string[]> =>
+  stableArray((state) => {
+    const typing = state.chats[chatId]?.typing
+    if (!typing) return EMPTY
+    const ids: string[] = []
+    for (const id in typing) if (typing[id]) ids.push(id)
+    return ids
+  })
+
 /** The greeting on display, if any. */
 export const currentGreeting: Selector<Greeting | null> = (state) => state.greeting
 
