@@ -3,6 +3,7 @@ import type { ServerContext } from './context'
 import { sendGreeting, type GreetingInput } from './domain/greetings'
 import { refreshGroupStatuses } from './domain/groups'
 import { eventView } from './domain/views'
+import type { CrmEndpoint } from './http/crmEndpoint'
 import type { TokenEndpoint, TokenFailure } from './http/tokenEndpoint'
 import type { FormConfig, FormType, GroupConfig } from './options'
 import type { CustomerRecord, EventRecord } from './storage/storage'
@@ -35,6 +36,11 @@ export interface ServerAdmin {
   stallCustomer(customerId: string, stalled?: boolean): number
   /** Makes every token request fail with this answer until called with `undefined`. */
   failTokenRequests(failure: TokenFailure | undefined): void
+  /**
+   * Answers the next `count` (default 1) requests of the CRM endpoint that pass its key
+   * check with this error status (5xx: a failing CRM); `undefined` clears it.
+   */
+  failCrmRequests(status: number | undefined, count?: number): void
   health(): HealthStatus
 
   // ---- platform-driven pushes and switches (each also under /rapport/admin, see http/adminRoutes.ts)
@@ -94,13 +100,13 @@ const organizationConnections = (ctx: ServerContext, organizationId: string) =>
  * The admin operations, each in one storage transaction (like an RTM request): one that
  * throws part-way leaves the storage as it was.
  */
-export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): ServerAdmin => {
-  const operations = Object.entries(adminOperations(ctx, tokenEndpoint)) as Array<[string, (...args: unknown[]) => unknown]>
+export const createAdmin = (ctx: ServerContext, tokenEndpoint: TokenEndpoint, crmEndpoint: CrmEndpoint): ServerAdmin => {
+  const operations = Object.entries(adminOperations(ctx, tokenEndpoint, crmEndpoint)) as Array<[string, (...args: unknown[]) => unknown]>
   const atomic = operations.map(([name, operation]) => [name, (...args: unknown[]) => ctx.storage.transaction(() => operation(...args))])
   return Object.fromEntries(atomic) as ServerAdmin
 }
 
-const adminOperations = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): ServerAdmin => ({
+const adminOperations = (ctx: ServerContext, tokenEndpoint: TokenEndpoint, crmEndpoint: CrmEndpoint): ServerAdmin => ({
   issueAgentToken(agentId, organizationId) {
     if (!ctx.agents.get(agentId)) throw new AdminError(`Unknown agent ${agentId}`)
     return { access_token: ctx.tokens.issueAgentToken(agentId, organizationId).access_token, token_type: 'Bearer' }
@@ -131,6 +137,9 @@ const adminOperations = (ctx: ServerContext, tokenEndpoint: TokenEndpoint): Serv
   },
   failTokenRequests(failure) {
     tokenEndpoint.failure = failure
+  },
+  failCrmRequests(status, count = 1) {
+    crmEndpoint.failure = status === undefined || count <= 0 ? undefined : { status, remaining: Math.floor(count) }
   },
   health: () => ({ ok: true, connections: ctx.registry.size, ...ctx.storage.counts() }),
 

@@ -86,6 +86,15 @@ export interface ServerLimits {
   customerWindowMs: number
   /** A customer that never logged in (no chats, no greeting, not banned) is deleted, with its tokens, after this age. Default 86 400 000 ms (24 h). */
   unusedCustomerTtlMs: number
+  /**
+   * Requests one API key may make to the CRM endpoint (`GET /v1/customers/{id}`) per window;
+   * more answer 429 until the window resets (the `x-ratelimit-*` headers tell when). The
+   * platform's budget is per organization and minute (300–2,000, bots-and-crm.md §4); the
+   * server's default is small so that a demo or test meets it. Default 60.
+   */
+  crmRequestsPerWindow: number
+  /** The CRM endpoint's fixed window; it starts with a key's first request. Default 60 000 ms. */
+  crmWindowMs: number
   /** How often the sweep (expiry of unused customers, pruning of the limiters' memory) runs. Default 600 000 ms (10 minutes). */
   sweepIntervalMs: number
   /**
@@ -134,6 +143,8 @@ export const DEFAULT_LIMITS: Readonly<Omit<ServerLimits, 'pageIdSecret' | 'field
   customersPerAddress: 100,
   customerWindowMs: 600_000,
   unusedCustomerTtlMs: 86_400_000,
+  crmRequestsPerWindow: 60,
+  crmWindowMs: 60_000,
   sweepIntervalMs: 600_000,
 })
 
@@ -304,12 +315,66 @@ export class WindowLimiter {
   }
 }
 
+/** A key's standing in its window after a request was counted (or refused). */
+export interface WindowCount {
+  allowed: boolean
+  limit: number
+  remaining: number
+  /** Epoch ms at which the key's window ends. */
+  resetAtMs: number
+}
+
+/**
+ * A fixed window per key, as the platform's rate limits are: a key's window starts with its
+ * first request and lasts `windowMs`; within it at most `limit` requests pass. A `limit` or
+ * `windowMs` of 0 disables it (`take` answers `undefined`).
+ */
+export class FixedWindowCounter {
+  private readonly windows = new Map<string, { startMs: number; count: number }>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get enabled(): boolean {
+    return this.limit > 0 && this.windowMs > 0
+  }
+
+  /** Counts one request of `key`; `allowed` false when its window is full. */
+  take(key: string): WindowCount | undefined {
+    if (!this.enabled) return undefined
+    const now = this.now()
+    let window = this.windows.get(key)
+    if (!window || now >= window.startMs + this.windowMs) {
+      window = { startMs: now, count: 0 }
+      this.windows.set(key, window)
+    }
+    const allowed = window.count < this.limit
+    if (allowed) window.count += 1
+    return { allowed, limit: this.limit, remaining: this.limit - window.count, resetAtMs: window.startMs + this.windowMs }
+  }
+
+  /** Drops the windows that ended. */
+  prune(): void {
+    const now = this.now()
+    for (const [key, window] of this.windows) if (now >= window.startMs + this.windowMs) this.windows.delete(key)
+  }
+
+  get size(): number {
+    return this.windows.size
+  }
+}
+
 /** The per-server limiters that outlive a single request. */
 export interface ServerLimiters {
   /** Whether the token endpoint may create one more customer for this client address (and counts it). */
   allowCustomerCreation(address: string): boolean
   /** Upload attempts and bytes per customer (`organization id` + customer id). */
   readonly uploads: WindowLimiter
+  /** Requests per CRM API key (`crmRequestsPerWindow` per `crmWindowMs`). */
+  readonly crm: FixedWindowCounter
   /** Drops expired entries of every limiter. */
   prune(): void
 }
@@ -317,12 +382,15 @@ export interface ServerLimiters {
 export const createLimiters = (limits: ServerLimits, now: () => number = Date.now): ServerLimiters => {
   const customers = new WindowLimiter(limits.customersPerAddress, limits.customerWindowMs, now)
   const uploads = new WindowLimiter(limits.uploadsPerWindow, limits.uploadWindowMs, now, limits.uploadBytesPerWindow)
+  const crm = new FixedWindowCounter(limits.crmRequestsPerWindow, limits.crmWindowMs, now)
   return {
     allowCustomerCreation: (address) => customers.take(address) !== undefined,
     uploads,
+    crm,
     prune() {
       customers.prune()
       uploads.prune()
+      crm.prune()
     },
   }
 }

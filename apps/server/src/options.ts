@@ -55,6 +55,21 @@ export interface GroupConfig {
   pages?: string[]
 }
 
+/**
+ * An API key of the CRM endpoint (`GET /v1/customers/{id}`, the Kustomer "Get Customer by
+ * ID" the SDK's CRM client speaks): valid in one organization, with the roles it carries.
+ */
+export interface CrmApiKeyConfig {
+  /** The bearer key (at least 16 characters). */
+  key: string
+  organizationId: string
+  /**
+   * Roles of the key. Reading a customer needs `org.permission.customer.read` (or the legacy
+   * `org.user.customer.read`); a key without either is answered 403. Default: the read role.
+   */
+  roles?: string[]
+}
+
 export interface Logger {
   info(message: string): void
   warn(message: string): void
@@ -128,12 +143,28 @@ export interface ServerOptions {
    * before anything reads or stores them. Default 32, at most `STORED_JSON_DEPTH` (64).
    */
   maxJsonDepth?: number
+  /**
+   * Keys of the CRM endpoint `GET /v1/customers/{id}`. Default `DEFAULT_CRM_API_KEYS` (one
+   * demo key for the demo organization); `[]` turns the endpoint's access off (every request
+   * 401). `main.ts` reads `RAPPORT_CRM_API_KEYS`.
+   */
+  crmApiKeys?: CrmApiKeyConfig[]
   logger?: Logger
 }
 
 export const DEFAULT_AGENTS: AgentConfig[] = [
   { id: 'bot@rapport.local', name: 'Rapport Bot', type: 'bot', jobTitle: 'Assistant' },
 ]
+
+/** The role that lets a key read customers (the legacy role `org.user.customer.read` does too). */
+export const CRM_CUSTOMER_READ_ROLE = 'org.permission.customer.read'
+
+/** The local demo's CRM key: reads customers of the demo organization (`rapport-demo`). Public: a development server only. */
+export const DEFAULT_CRM_API_KEYS: readonly CrmApiKeyConfig[] = Object.freeze([
+  Object.freeze({ key: 'rapport-demo-crm-key', organizationId: 'rapport-demo', roles: [CRM_CUSTOMER_READ_ROLE] }),
+])
+
+const MIN_CRM_KEY_LENGTH = 16
 
 export const DEFAULT_MAX_JSON_DEPTH = 32
 const MIN_ADMIN_SECRET_LENGTH = 16
@@ -160,6 +191,7 @@ export interface ResolvedOptions {
   adminSecret: string | undefined
   corsOrigins: OriginList
   maxJsonDepth: number
+  crmApiKeys: ReadonlyArray<Readonly<Required<CrmApiKeyConfig>>>
   logger: Logger
 }
 
@@ -191,6 +223,13 @@ const checkJsonDepth = (depth: number | undefined): number => {
   return value
 }
 
+const checkCrmKeys = (keys: readonly CrmApiKeyConfig[]): Array<Readonly<Required<CrmApiKeyConfig>>> =>
+  keys.map((entry) => {
+    if (entry.key.length < MIN_CRM_KEY_LENGTH) throw new Error(`a CRM API key needs at least ${MIN_CRM_KEY_LENGTH} characters`)
+    if (entry.organizationId === '') throw new Error('a CRM API key is valid in one organization: give its organizationId')
+    return Object.freeze({ key: entry.key, organizationId: entry.organizationId, roles: [...(entry.roles ?? [CRM_CUSTOMER_READ_ROLE])] })
+  })
+
 /** Resolves the defaults; throws on a configuration that would be unsafe or meaningless. */
 export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
   const idleTimeoutMs = duration(options.idleTimeoutMs, LIMITS.idleTimeoutMs)
@@ -215,6 +254,7 @@ export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
     adminSecret: checkAdminSecret(options.adminSecret),
     corsOrigins: new OriginList(options.corsOrigins ?? LOOPBACK_ORIGINS),
     maxJsonDepth: checkJsonDepth(options.maxJsonDepth),
+    crmApiKeys: checkCrmKeys(options.crmApiKeys ?? DEFAULT_CRM_API_KEYS),
     logger: options.logger ?? silentLogger,
   }
 }

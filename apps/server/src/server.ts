@@ -10,6 +10,7 @@ import { GroupDirectory } from './domain/groupDirectory'
 import { PlatformState } from './domain/platform'
 import { TokenService } from './domain/tokenService'
 import { addAdminRoutes, adminGate } from './http/adminRoutes'
+import { CrmEndpoint } from './http/crmEndpoint'
 import { serveFileRoute, uploadFileRoute } from './http/files'
 import { BodyTooLargeError, applyCors, sendJson } from './http/httpUtil'
 import { Router, type RouteContext } from './http/router'
@@ -99,7 +100,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
   const logger = resolved.logger
   const sweeper = startSweeper(ctx)
   const tokenEndpoint = new TokenEndpoint(ctx)
-  const admin = createAdmin(ctx, tokenEndpoint)
+  const crmEndpoint = new CrmEndpoint(ctx)
+  const admin = createAdmin(ctx, tokenEndpoint, crmEndpoint)
 
   const router = new Router()
     .on('GET', '/healthz', ({ res }) => sendJson(res, 200, { ok: true }))
@@ -108,6 +110,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     .on('POST', '/v3.6/customer/action/upload_file', uploadFileRoute(ctx))
     .on('POST', '/v3.5/customer/action/upload_file', uploadFileRoute(ctx))
     .on('GET', '/files/:id/:name', serveFileRoute(ctx))
+    .on('GET', '/v1/customers/:id', crmEndpoint.handle)
   // The admin HTTP API exists only with a secret, on a router of its own behind `adminGate`.
   const adminSecret = resolved.adminSecret
   const adminRouter = adminSecret === undefined ? undefined : new Router()

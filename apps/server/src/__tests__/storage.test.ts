@@ -146,6 +146,19 @@ describe.each(implementations)('storage contract: %s', (_name, create) => {
     expect(storage.counts()).toEqual({ customers: 2, chats: 0 })
   })
 
+  it('finds a customer by a session field of its organization (exact key and value)', () => {
+    const storage = open(create())
+    storage.putCustomer({ ...customer('c1'), session_fields: [{ plan: 'pro' }, { external_id: 'crm-1' }] })
+    storage.putCustomer({ ...customer('c2', OTHER_ORG), session_fields: [{ external_id: 'crm-2' }] })
+    storage.putCustomer(customer('c3'))
+    expect(storage.findCustomerBySessionField(ORG, 'external_id', 'crm-1')?.id).toBe('c1')
+    expect(storage.findCustomerBySessionField(ORG, 'external_id', 'crm-2')).toBeUndefined()
+    expect(storage.findCustomerBySessionField(OTHER_ORG, 'external_id', 'crm-2')?.id).toBe('c2')
+    expect(storage.findCustomerBySessionField(ORG, 'external_id', 'crm')).toBeUndefined()
+    expect(storage.findCustomerBySessionField(ORG, 'plan', 'crm-1')).toBeUndefined()
+    expect(storage.findCustomerBySessionField(ORG, 'toString', 'crm-1')).toBeUndefined()
+  })
+
   it('lists chats oldest first, per customer and per organization; a rewrite keeps the position', () => {
     const storage = open(create())
     storage.putChat(chat('A', 'c1'))

@@ -64,6 +64,14 @@ export class MemoryStorage implements Storage {
     return found
   }
 
+  findCustomerBySessionField(organizationId: string, key: string, value: string): CustomerRecord | undefined {
+    for (const customer of this.customers.values()) {
+      if (customer.organization_id !== organizationId) continue
+      if (customer.session_fields?.some((field) => Object.hasOwn(field, key) && field[key] === value)) return copyRecord(customer)
+    }
+    return undefined
+  }
+
   deleteCustomer(organizationId: string, customerId: string): void {
     this.remove(this.customers, key(organizationId, customerId))
     for (const token of [...this.tokens.values()]) {

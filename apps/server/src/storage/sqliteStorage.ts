@@ -170,6 +170,12 @@ export class SqliteStorage implements Storage {
            AND NOT EXISTS (SELECT 1 FROM greetings g WHERE g.organization_id = c.organization_id AND g.customer_id = c.id)
          LIMIT ?`,
       ),
+      // a scan of one organization's customers: CRM lookups by external id (a development server)
+      findCustomerBySessionField: db.prepare<[string, string, string], DataRow>(
+        `SELECT c.data FROM customers c, json_each(c.data, '$.session_fields') f, json_each(f.value) g
+         WHERE c.organization_id = ? AND g.key = ? AND g.type = 'text' AND g.value = ?
+         LIMIT 1`,
+      ),
       deleteCustomer: db.prepare<[string, string]>('DELETE FROM customers WHERE organization_id = ? AND id = ?'),
       deleteCustomerTokens: db.prepare<[string, string]>(
         `DELETE FROM tokens WHERE entity_id = ? AND json_extract(data, '$.kind') = 'customer' AND json_extract(data, '$.organization_id') = ?`,
@@ -242,6 +248,10 @@ export class SqliteStorage implements Storage {
 
   listUnusedCustomers(createdBefore: string, limit: number): CustomerRecord[] {
     return decodeAll(this.s.listUnusedCustomers.all(createdBefore, limit))
+  }
+
+  findCustomerBySessionField(organizationId: string, key: string, value: string): CustomerRecord | undefined {
+    return decode(this.s.findCustomerBySessionField.get(organizationId, key, value))
   }
 
   deleteCustomer(organizationId: string, customerId: string): void {

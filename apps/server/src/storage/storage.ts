@@ -199,6 +199,12 @@ export interface Storage {
    * `createdBefore` (a timestamp), not banned, with no chat and no greeting; at most `limit`.
    */
   listUnusedCustomers(createdBefore: string, limit: number): CustomerRecord[]
+  /**
+   * The first customer of the organization (in no particular order) with a session field
+   * `key` of exactly `value`, or `undefined`. A scan: for lookups of the CRM endpoint by
+   * external id on a development server.
+   */
+  findCustomerBySessionField(organizationId: string, key: string, value: string): CustomerRecord | undefined
   /** Deletes a customer and the customer tokens issued to it in its organization. */
   deleteCustomer(organizationId: string, customerId: string): void
 
