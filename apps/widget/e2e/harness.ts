@@ -63,9 +63,10 @@ const listen = async (server: Server): Promise<number> => {
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
 /** The server (memory storage), optionally the echo bot, and a page server for the widget. */
-export const startStack = async (options: { bot?: boolean; botTypingMs?: number } = {}): Promise<Stack> => {
+export const startStack = async (options: { bot?: boolean; botTypingMs?: number; botName?: string } = {}): Promise<Stack> => {
   const script = await buildWidget()
-  const server = await createServer({ port: 0, host: '127.0.0.1' })
+  const agents = DEFAULT_AGENTS.map((agent) => (agent.id === BOT_ID && options.botName !== undefined ? { ...agent, name: options.botName } : agent))
+  const server = await createServer({ port: 0, host: '127.0.0.1', agents })
   const bot =
     options.bot === false
       ? null
@@ -117,7 +118,7 @@ export const launchBrowser = (): Promise<Browser> => chromium.launch({ executabl
 export const openPage = async (
   browser: Browser,
   url: string,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; isMobile?: boolean } = {},
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; isMobile?: boolean; beforeGoto?: (page: Page) => Promise<void> } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
@@ -127,6 +128,7 @@ export const openPage = async (
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(String(error)))
+  await options.beforeGoto?.(page)
   await page.goto(url)
   return { context, page, errors }
 }
