@@ -54,10 +54,10 @@ const dangerous = (page: Page) =>
     return {
       xss: (window as { __xss?: unknown }).__xss ?? null,
       scripts: root.querySelectorAll('script').length + document.querySelectorAll('body script:not([src])').length,
-      handlers: [...root.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
-      badLinks: [...root.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '').filter((href) => !/^https?:\/\//.test(href)),
-      badSources: [...root.querySelectorAll('img[src], iframe, object, embed')].map((el) => el.getAttribute('src') ?? el.tagName).filter((src) => !/^https?:\/\//.test(src)),
-      relMissing: [...root.querySelectorAll('a[href]')].filter((a) => !/\bnoopener\b/.test(a.getAttribute('rel') ?? '') || !/\bnoreferrer\b/.test(a.getAttribute('rel') ?? '')).length,
+      handlers: Array.from(root.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith('on'))).length,
+      badLinks: Array.from(root.querySelectorAll('a[href]')).map((a) => a.getAttribute('href') ?? '').filter((href) => !/^https?:\/\//.test(href)),
+      badSources: Array.from(root.querySelectorAll('img[src], iframe, object, embed')).map((el) => el.getAttribute('src') ?? el.tagName).filter((src) => !/^https?:\/\//.test(src)),
+      relMissing: Array.from(root.querySelectorAll('a[href]')).filter((a) => !/\bnoopener\b/.test(a.getAttribute('rel') ?? '') || !/\bnoreferrer\b/.test(a.getAttribute('rel') ?? '')).length,
     }
   })
 
@@ -73,7 +73,7 @@ test('text, names and rich-message fields from the network render as text, and n
 
   const chatId = await chatIdOf(page)
   expect(chatId).toBeTruthy()
-  const button = (text: string, type: string, value: string, id: string) => ({ text, type, value, postback_id: id, user_ids: [] })
+  const button = (text: string, type: 'url' | 'webview', value: string, id: string) => ({ text, type, value, postback_id: id, user_ids: [] })
   await stack.bot?.client.request('send_event', {
     chat_id: chatId as string,
     event: {
