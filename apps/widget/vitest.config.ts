@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config'
+import { sourceResolve } from '../../vitest.shared'
+
+export default defineProject({
+  ...sourceResolve,
+  test: {
+    name: 'widget',
+    environment: 'node',
+    include: ['src/**/__tests__/*.test.ts', 'e2e/**/*.test.ts'],
+    // a real browser against a real server, on a busy 2-core machine
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+})
