@@ -13,7 +13,7 @@ import { onlineGroupIds } from '../../domain/groups'
 import { isLicenseExpired } from '../../domain/license'
 import { activeThread, customerView, visibleEvents } from '../../domain/views'
 import type { ChatRecord, CustomerRecord } from '../../storage/storage'
-import { defineAction, type ActionHandler } from '../actionTable'
+import { defineAction, type ActionHandler, type LoginContext } from '../actionTable'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 
@@ -34,7 +34,7 @@ const connectedCustomers = (ctx: ServerContext, organizationId: string): Set<str
   return ids
 }
 
-export const login: ActionHandler<undefined> = defineAction(s.login, (request, payload) => {
+export const login: ActionHandler<LoginContext> = defineAction(s.login, (request: LoginContext, payload) => {
   const { ctx, connection } = request
   const organizationId = connection.organizationId
   if (isLicenseExpired(ctx, organizationId)) throw new RtmError('license_expired', 'License expired')
