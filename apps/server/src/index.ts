@@ -9,6 +9,7 @@ export type {
   ChatUserRecord,
   CustomerRecord,
   CustomerStatisticsRecord,
+  CustomerVisitRecord,
   EventRecord,
   FileRecord,
   GreetingRecord,
@@ -33,3 +34,5 @@ export {
 } from './limits'
 export type { SweepReport } from './limitsRuntime'
 export type { TrafficStats } from './rtm/connection'
+export type { WebhookDeliveryOptions } from './options'
+export { isLoopbackUrl, type WebhookDelivery } from './webApi/webhooks'

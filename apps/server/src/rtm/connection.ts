@@ -115,6 +115,8 @@ export class Connection implements RequestOrigin {
   away = false
   /** Requests received and not answered yet (asynchronous or delayed handlers). */
   pending = 0
+  /** Who opened the socket, as the upgrade request said (a customer's visit records it). */
+  peer: { ip?: string; userAgent?: string } = {}
   private closed = false
   /** Why the server closed the socket for flow control, when it did. */
   closeReason: string | undefined

@@ -4,7 +4,7 @@ import type { ServerContext } from '../../context'
 import { agentCanAccess } from '../../domain/access'
 import { appendEvent, deactivateThread, findChatUser, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
 import { listThreads } from '../../domain/listThreads'
-import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread, requestedThread } from '../../domain/views'
+import { activeThread, agentChatSummary, agentCustomerView, agentView, chatView, lastThread, requestedThread } from '../../domain/views'
 import type { AgentConfig } from '../../options'
 import type { ChatRecord } from '../../storage/storage'
 import { pageOf } from '../../util/paging'
@@ -214,7 +214,7 @@ const actions: AgentActionTable = {
     const { ctx, connection } = request
     const customer = ctx.storage.getCustomer(connection.organizationId, payload.id)
     if (!customer) throw notFound('Customer')
-    return customerView(ctx, customer, { statistics: true })
+    return agentCustomerView(ctx, customer)
   }),
 }
 

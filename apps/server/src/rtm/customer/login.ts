@@ -70,6 +70,14 @@ export const login: ActionHandler<LoginContext> = defineAction(s.login, (request
     ...(payload.customer_page === undefined
       ? {}
       : { last_page: { url: payload.customer_page.url, ...(payload.customer_page.title === undefined ? {} : { title: payload.customer_page.title }), opened_at: now } }),
+    visit: {
+      id: existing.statistics.visits_count + 1,
+      started_at: now,
+      ...(payload.referrer === undefined ? {} : { referrer: payload.referrer }),
+      ...(connection.peer.ip === undefined ? {} : { ip: connection.peer.ip }),
+      ...(connection.peer.userAgent === undefined ? {} : { user_agent: connection.peer.userAgent }),
+      last_pages: payload.customer_page === undefined ? [] : [{ url: payload.customer_page.url, ...(payload.customer_page.title === undefined ? {} : { title: payload.customer_page.title }), opened_at: now }],
+    },
     statistics: {
       ...existing.statistics,
       visits_count: existing.statistics.visits_count + 1,
