@@ -3,6 +3,7 @@ import type { ServerLimiters } from './limits'
 import type { ConnectionRegistry } from './rtm/connectionRegistry'
 import type { TrafficStats } from './rtm/connection'
 import type { ConnectionPublisher } from './rtm/fanout'
+import type { Webhooks } from './webApi/webhooks'
 
 /**
  * Everything a handler may use; built once per server in `createServer`. The domain's
@@ -16,4 +17,6 @@ export interface ServerContext extends DomainContext {
   readonly limiters: ServerLimiters
   /** Flow-control counters of the RTM connections. */
   readonly traffic: TrafficStats
+  /** Registered webhooks and their delivery (`webApi/webhooks.ts`). */
+  readonly webhooks: Webhooks
 }

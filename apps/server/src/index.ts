@@ -10,6 +10,7 @@ export type {
   ChatUserRecord,
   CustomerRecord,
   CustomerStatisticsRecord,
+  CustomerVisitRecord,
   EventRecord,
   FileRecord,
   GreetingRecord,
@@ -34,3 +35,5 @@ export {
 } from './limits'
 export type { SweepReport } from './limitsRuntime'
 export type { TrafficStats } from './rtm/connection'
+export type { WebhookDeliveryOptions } from './options'
+export { isLoopbackUrl, type WebhookDelivery } from './webApi/webhooks'

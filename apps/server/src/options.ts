@@ -21,6 +21,10 @@ export interface AgentConfig {
    */
   token?: string
   tokenOrganizationId?: string
+  /** Bots made by `create_bot`: the client that owns them (its `bot` webhooks hear their chats). */
+  ownerClientId?: string
+  /** A bot's secret: `issue_bot_token` with it issues the bot a 24 h token. */
+  botSecret?: string
 }
 
 export type FormType = 'prechat' | 'postchat' | 'ticket'
@@ -149,8 +153,26 @@ export interface ServerOptions {
    * 401). `main.ts` reads `RAPPORT_CRM_API_KEYS`.
    */
   crmApiKeys?: CrmApiKeyConfig[]
+  /** Webhook delivery (`register_webhook`): attempts, backoff and the delivery log's size. */
+  webhooks?: Partial<WebhookDeliveryOptions>
+  /** Largest body of an agent Web API or Configuration API request; more is refused with 413. Default 1 MiB. */
+  webApiMaxBodyBytes?: number
   logger?: Logger
 }
+
+/**
+ * How webhooks are delivered: each `POST` waits at most `timeoutMs`; a failure (no answer,
+ * a non-2xx status) is retried after `backoffMs`, doubling, up to `maxAttempts` in all.
+ */
+export interface WebhookDeliveryOptions {
+  maxAttempts: number
+  backoffMs: number
+  timeoutMs: number
+  /** Entries the delivery log keeps (the oldest go first). */
+  logSize: number
+}
+
+export const DEFAULT_WEBHOOK_DELIVERY: WebhookDeliveryOptions = { maxAttempts: 4, backoffMs: 200, timeoutMs: 5_000, logSize: 500 }
 
 export const DEFAULT_AGENTS: AgentConfig[] = [
   { id: 'bot@rapport.local', name: 'Rapport Bot', type: 'bot', jobTitle: 'Assistant' },
@@ -192,6 +214,8 @@ export interface ResolvedOptions {
   corsOrigins: OriginList
   maxJsonDepth: number
   crmApiKeys: ReadonlyArray<Readonly<Required<CrmApiKeyConfig>>>
+  webhooks: WebhookDeliveryOptions
+  webApiMaxBodyBytes: number
   logger: Logger
 }
 
@@ -255,6 +279,8 @@ export const resolveOptions = (options: ServerOptions): ResolvedOptions => {
     corsOrigins: new OriginList(options.corsOrigins ?? LOOPBACK_ORIGINS),
     maxJsonDepth: checkJsonDepth(options.maxJsonDepth),
     crmApiKeys: checkCrmKeys(options.crmApiKeys ?? DEFAULT_CRM_API_KEYS),
+    webhooks: { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhooks },
+    webApiMaxBodyBytes: options.webApiMaxBodyBytes ?? 1024 * 1024,
     logger: options.logger ?? silentLogger,
   }
 }

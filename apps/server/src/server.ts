@@ -26,6 +26,9 @@ import { ConnectionPublisher } from './rtm/fanout'
 import { refuseOverRate } from './rtm/overRate'
 import { MemoryStorage } from './storage/memoryStorage'
 import { createClock } from './util/clock'
+import { configurationProtocol } from './webApi/configuration'
+import { createWebApiRoutes } from './webApi/routes'
+import { Webhooks, type WebhookDelivery } from './webApi/webhooks'
 
 export interface RapportServer {
   /** HTTP origin, e.g. `http://127.0.0.1:8080` (RTM: the same origin with `ws:`). */
@@ -36,6 +39,8 @@ export interface RapportServer {
   sweep(nowMs?: number): SweepReport
   /** A copy of the RTM flow-control counters (rate-limited frames, paused and closed slow readers). */
   traffic(): TrafficStats
+  /** The webhooks' delivery log (oldest first, bounded) and a wait for the deliveries under way. */
+  webhooks: { deliveries(): WebhookDelivery[]; settled(): Promise<void> }
   /** Closes every socket and the listener. */
   close(): Promise<void>
 }
@@ -84,6 +89,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
   const clock = createClock()
   const agents = new AgentDirectory(resolved.agents)
   const registry = new ConnectionRegistry()
+  const webhooks = new Webhooks(resolved.webhooks, agents, resolved.logger, () => new Date(clock.nowMs()).toISOString())
   const ctx: ServerContext = {
     options: resolved,
     storage,
@@ -91,7 +97,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     agents,
     tokens: new TokenService(storage, clock, resolved.tokenLifetimeS),
     registry,
-    publisher: new ConnectionPublisher(registry, agents, resolved.logger),
+    publisher: new ConnectionPublisher(registry, agents, resolved.logger, webhooks),
+    webhooks,
     presence: registry,
     groups: new GroupDirectory(resolved),
     platform: new PlatformState(resolved),
@@ -111,6 +118,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     .on('POST', '/v3.5/customer/action/upload_file', uploadFileRoute(ctx))
     .on('GET', '/files/:id/:name', serveFileRoute(ctx))
     .on('GET', '/v1/customers/:id', crmEndpoint.handle)
+  const webApi = createWebApiRoutes(ctx, { agent: agentProtocol, configuration: configurationProtocol })
+  router.on('POST', '/v3.6/agent/action/:action', webApi.agent).on('POST', '/v3.6/configuration/action/:action', webApi.configuration)
   // The admin HTTP API exists only with a secret, on a router of its own behind `adminGate`.
   const adminSecret = resolved.adminSecret
   const adminRouter = adminSecret === undefined ? undefined : new Router()
@@ -185,7 +194,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     if (before !== 'offline') announceRoutingStatus(ctx, connection.organizationId, session.agent.id, 'offline')
   }
 
-  const attach = (ws: WebSocket, side: ConnectionSide, organizationId: string): void => {
+  const attach = (ws: WebSocket, side: ConnectionSide, organizationId: string, req: IncomingMessage): void => {
     const timers = {
       loginTimeoutMs: resolved.loginTimeoutMs,
       idleTimeoutMs: resolved.idleTimeoutMs,
@@ -200,6 +209,8 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
       onOverRate: (c: Connection, text: string) => guarded(`${side} frame over the rate`, () => refuseOverRate(c, text)),
     }
     const connection = new Connection(ws, side, organizationId, timers, hooks, connectionFlow(ctx.limits), ctx.traffic)
+    const userAgent = req.headers['user-agent']
+    connection.peer = { ...(req.socket.remoteAddress === undefined ? {} : { ip: req.socket.remoteAddress }), ...(userAgent === undefined ? {} : { userAgent }) }
     ctx.registry.add(connection)
     if (!isOrganizationAllowed(ctx, organizationId)) connection.disconnect('license_not_found')
     const region = ctx.platform.region(organizationId)
@@ -217,7 +228,7 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     if (!organizationId) return rejectUpgrade(socket, 400, 'Bad Request')
     wss.handleUpgrade(req, socket, head, (ws) => {
       try {
-        attach(ws, side, organizationId)
+        attach(ws, side, organizationId, req)
       } catch (error) {
         logger.error('RTM connection setup failed', error)
         ws.terminate()
@@ -252,9 +263,11 @@ export const createServer = async (options: ServerOptions = {}): Promise<Rapport
     admin,
     sweep: (nowMs) => sweeper.sweep(nowMs),
     traffic: () => ({ ...ctx.traffic }),
+    webhooks: { deliveries: () => webhooks.deliveries(), settled: () => webhooks.settled() },
     close() {
       closing ??= new Promise<void>((resolve) => {
         sweeper.stop()
+        webhooks.close()
         for (const connection of ctx.registry.all()) connection.drop()
         wss.close()
         httpServer.close(() => {

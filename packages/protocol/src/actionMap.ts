@@ -4,6 +4,7 @@
  * customer-rtm §4–5, agent actions agent-rtm §2–4. A client types its `request(action,
  * payload)` with these maps; the server checks its validation schemas against them.
  */
+import type { WireAgentCustomer } from './webApi'
 import type * as W from './wire'
 
 /** One action: what the client sends and what a successful response carries. */
@@ -82,7 +83,8 @@ export interface AgentActionMap extends W.WirePropertyActionMap {
   send_thinking_indicator: Action<{ chat_id: string; title?: string; description?: string; visibility?: W.Recipients; custom_id?: string }>
   send_rich_message_postback: Action<W.WireSendRichMessagePostbackRequest>
   mark_events_as_seen: Action<{ chat_id: string; seen_up_to: string }>
-  get_customer: Action<{ id: string }, W.WireCustomer>
+  /** The agent-side Customer record (seed `000_…`). */
+  get_customer: Action<{ id: string }, WireAgentCustomer>
   multicast: Action<W.WireMulticastRequest>
 }
 

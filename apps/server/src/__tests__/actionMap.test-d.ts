@@ -4,10 +4,10 @@
  * The checks run over all keys of each schema table, so an action added to the server
  * without its map entry (or with a diverging shape) fails here.
  */
-import type { AgentActionMap, CustomerActionMap } from '@rapport/protocol'
+import type { AgentActionMap, ConfigurationActionMap, CustomerActionMap } from '@rapport/protocol'
 import { describe, expectTypeOf, test } from 'vitest'
 import type { z } from 'zod'
-import type { agentSchemas, customerSchemas } from '../rtm/schemas'
+import type { agentSchemas, configurationSchemas, customerSchemas } from '../rtm/schemas'
 
 type CustomerSchemas = typeof customerSchemas
 type AgentSchemas = typeof agentSchemas
@@ -78,5 +78,15 @@ describe('agent schemas', () => {
 
   test('mapped actions without a schema: ping (answered by the dispatcher), and update_session and logout, not served', () => {
     expectTypeOf<Exclude<keyof AgentActionMap, keyof AgentSchemas>>().toEqualTypeOf<'ping' | 'update_session' | 'logout'>()
+  })
+})
+
+describe('configuration schemas', () => {
+  type ConfigurationSchemas = typeof configurationSchemas
+  test('every configuration action is in the map, and every typed request passes its schema', () => {
+    expectTypeOf<ClientFitsServer<ConfigurationSchemas, ConfigurationActionMap>>().toEqualTypeOf<AllTrue<ConfigurationSchemas>>()
+  })
+  test('and the map has no action the server does not validate', () => {
+    expectTypeOf<Exclude<keyof ConfigurationActionMap, keyof ConfigurationSchemas>>().toEqualTypeOf<never>()
   })
 })

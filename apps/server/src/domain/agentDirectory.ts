@@ -14,9 +14,28 @@ export class AgentDirectory {
   private readonly byId = new Map<string, AgentConfig>()
   private readonly statuses = new Map<string, RoutingStatus>()
   private readonly remembered = new Map<string, RoutingStatus>()
+  private readonly list: AgentConfig[]
 
-  constructor(readonly agents: readonly AgentConfig[]) {
+  constructor(agents: readonly AgentConfig[]) {
+    this.list = [...agents]
     for (const agent of agents) this.byId.set(agent.id, agent)
+  }
+
+  /** The configured agents, then the bots created at run time (`create_bot`), in that order. */
+  get agents(): readonly AgentConfig[] {
+    return this.list
+  }
+
+  /** Adds a bot made by `create_bot` (kept in memory: a restarted server forgets it). */
+  add(agent: AgentConfig): void {
+    if (this.byId.has(agent.id)) throw new Error(`Agent ${agent.id} exists`)
+    this.byId.set(agent.id, agent)
+    this.list.push(agent)
+  }
+
+  /** The agent with this fixed `token`, in whichever organization it is bound to. */
+  byFixedTokenAnywhere(token: string): AgentConfig | undefined {
+    return this.list.find((agent) => agent.token !== undefined && agent.tokenOrganizationId !== undefined && secretsEqual(token, agent.token))
   }
 
   get(agentId: string): AgentConfig | undefined {

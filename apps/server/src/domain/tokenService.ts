@@ -41,6 +41,14 @@ export class TokenService {
     return this.customerLifetimeS
   }
 
+  /** A live token of that kind by its access token (any organization: the token names its own), or `undefined`. */
+  find(accessToken: string, kind: TokenRecord['kind']): (TokenRecord & { organization_id: string }) | undefined {
+    const token = this.storage.getToken(accessToken)
+    if (!token || token.kind !== kind || token.organization_id === undefined) return undefined
+    if (token.expires_at <= this.clock.nowMs()) return undefined
+    return { ...token, organization_id: token.organization_id }
+  }
+
   /**
    * Resolves a `login.token` (`"Bearer <access_token>"`) to a live token of the given
    * kind issued for that organization, or `undefined`. A token is never valid outside the

@@ -9,6 +9,7 @@ import type {
   WireCustomer,
   WireEvent,
   WireThread,
+  WireAgentCustomer,
 } from '@rapport/protocol'
 import type { ChatRecord, ChatUserRecord, CustomerRecord, EventRecord, ThreadRecord } from '../storage/storage'
 import type { DomainContext } from './context'
@@ -162,5 +163,71 @@ export const agentChatSummary = (ctx: DomainContext, chat: ChatRecord): Record<s
     properties: chat.properties,
     access: { group_ids: [...chat.access.group_ids] },
     is_followed: false,
+  })
+}
+
+/**
+ * The Customer record `get_customer` answers an agent with (seed `000_…`): the customer's
+ * data and statistics, the last visit, the chats' figures (`created_at` of the newest event
+ * by an agent and by the customer; the customer's `events_seen_up_to` in its latest chat;
+ * the groups of its chats), and its state: `chatting` with an active chat, `browsing` while
+ * connected, `offline` otherwise.
+ */
+export const agentCustomerView = (ctx: DomainContext, customer: CustomerRecord): WireAgentCustomer => {
+  const chats = ctx.storage.listCustomerChats(customer.organization_id, customer.id)
+  let agentLast: string | undefined
+  let customerLast: string | undefined
+  let seenUpTo: string | undefined
+  let seenAt = ''
+  const groups = new Set<number>()
+  let chatting = false
+  for (const chat of chats) {
+    for (const g of chat.access.group_ids) groups.add(g)
+    const user = chat.users.find((u) => u.type === 'customer' && u.id === customer.id)
+    if (user?.events_seen_up_to !== undefined && chat.created_at >= seenAt) {
+      seenUpTo = user.events_seen_up_to
+      seenAt = chat.created_at
+    }
+    for (const threadId of chat.thread_ids) {
+      const thread = ctx.storage.getThread(chat.organization_id, threadId)
+      if (!thread) continue
+      if (thread.active) chatting = true
+      for (const event of ctx.storage.listEvents(chat.organization_id, thread.id)) {
+        if (event.author_id === undefined) continue
+        if (event.author_id === customer.id) {
+          if (customerLast === undefined || event.created_at > customerLast) customerLast = event.created_at
+        } else if (ctx.agents.get(event.author_id) && (agentLast === undefined || event.created_at > agentLast)) {
+          agentLast = event.created_at
+        }
+      }
+    }
+  }
+  const online = isCustomerPresent(ctx, customer.organization_id, customer.id)
+  const visit = customer.visit
+  return defined({
+    ...customerView(ctx, customer, { statistics: true }),
+    email_verified: false,
+    events_seen_up_to: seenUpTo,
+    created_at: customer.created_at,
+    visit: visit
+      ? defined({
+          id: visit.id,
+          started_at: visit.started_at,
+          referrer: visit.referrer,
+          ip: visit.ip,
+          user_agent: visit.user_agent,
+          last_pages: visit.last_pages.map((p) => defined({ opened_at: p.opened_at, url: p.url, title: p.title })),
+        })
+      : undefined,
+    statistics: {
+      ...customer.statistics,
+      ...(visit ? { last_visit_started_at: visit.started_at } : {}),
+    },
+    agent_last_event_created_at: agentLast,
+    customer_last_event_created_at: customerLast,
+    followed: false,
+    online,
+    group_ids: [...groups].sort((a, b) => a - b),
+    state: chatting ? 'chatting' : online ? 'browsing' : 'offline',
   })
 }

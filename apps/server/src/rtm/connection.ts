@@ -1,6 +1,7 @@
 import { encodeFrame, errorFrame, pushFrame, responseFrame, type ServerFrame, type WireError } from '@rapport/protocol'
 import WebSocket from 'ws'
 import { TokenBucket } from '../limits'
+import type { Requester } from '../domain/ports'
 import type { AgentConfig } from '../options'
 
 export type ConnectionSide = 'customer' | 'agent'
@@ -18,6 +19,19 @@ export interface AgentSession {
 }
 
 export type Session = CustomerSession | AgentSession
+
+/**
+ * What an action handler sees of the client that asked: an RTM `Connection`, or one
+ * request of the agent Web API (`http/webApi.ts`), which has a session for that request
+ * only and receives no pushes.
+ */
+export interface RequestOrigin extends Requester {
+  readonly side: ConnectionSide
+  readonly organizationId: string
+  session: Session | undefined
+  /** Agent connections: `set_away_status`. */
+  away: boolean
+}
 
 /** Push names that ignore the `login.pushes` subscription. */
 const ALWAYS_DELIVERED = new Set(['customer_disconnected', 'agent_disconnected'])
@@ -90,7 +104,7 @@ let nextConnectionId = 1
  * that asks for large answers without reading them costs at most about the hard cap, and
  * its requests stop taking the server's time.
  */
-export class Connection {
+export class Connection implements RequestOrigin {
   readonly id = nextConnectionId++
   session: Session | undefined
   /** `undefined` = every push (no `login.pushes`). */
@@ -101,6 +115,8 @@ export class Connection {
   away = false
   /** Requests received and not answered yet (asynchronous or delayed handlers). */
   pending = 0
+  /** Who opened the socket, as the upgrade request said (a customer's visit records it). */
+  peer: { ip?: string; userAgent?: string } = {}
   private closed = false
   /** Why the server closed the socket for flow control, when it did. */
   closeReason: string | undefined

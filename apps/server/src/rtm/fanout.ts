@@ -15,6 +15,11 @@ import type { ChatRecord } from '../storage/storage'
 import type { Connection } from './connection'
 import type { ConnectionRegistry } from './connectionRegistry'
 
+/** Where agent-side pushes also go besides the RTM connections: the webhooks (`webApi/webhooks.ts`). */
+export interface AgentPushSink {
+  push(organizationId: string, action: string, payload: unknown, chat?: ChatRecord): void
+}
+
 export class ConnectionPublisher implements Publisher {
   private readonly access: { agents: AgentDirectory }
 
@@ -22,6 +27,7 @@ export class ConnectionPublisher implements Publisher {
     private readonly registry: ConnectionRegistry,
     agents: AgentDirectory,
     private readonly logger: Logger,
+    private readonly sink?: AgentPushSink,
   ) {
     this.access = { agents }
   }
@@ -55,6 +61,22 @@ export class ConnectionPublisher implements Publisher {
       for (const connection of this.registry.agentConnections({ organizationId: chat.organization_id })) {
         if (also.has(connection) || this.canAccess(connection, chat)) deliver(connection, 'agent')
       }
+      const body = payload('agent')
+      if (body !== undefined) this.toSink(chat.organization_id, action, body, chat)
+    }
+  }
+
+  /** A push to one agent's connections (e.g. `incoming_chat` to the agent a chat was transferred to), and to the webhooks. */
+  toAgent(organizationId: string, agentId: string, action: string, payload: unknown, chat?: ChatRecord): void {
+    for (const connection of this.registry.agentConnections({ organizationId, agentId })) this.send(connection, action, payload)
+    this.toSink(organizationId, action, payload, chat)
+  }
+
+  private toSink(organizationId: string, action: string, payload: unknown, chat?: ChatRecord): void {
+    try {
+      this.sink?.push(organizationId, action, payload, chat)
+    } catch (error) {
+      this.logger.error(`webhooks for ${action} failed`, error)
     }
   }
 
@@ -75,6 +97,7 @@ export class ConnectionPublisher implements Publisher {
       const own = entries.filter(({ chat }) => this.canAccess(connection, chat)).map(({ entry }) => entry)
       if (own.length > 0) this.send(connection, action, own)
     }
+    if (entries.length > 0) this.toSink(organizationId, action, entries.map(({ entry }) => entry))
   }
 
   /** A push to every logged-in agent connection of an organization (the requester's copy carries `requestId`). */
@@ -82,6 +105,7 @@ export class ConnectionPublisher implements Publisher {
     for (const connection of this.registry.agentConnections({ organizationId })) {
       this.send(connection, action, payload, connection === origin.requester ? origin.requestId : undefined)
     }
+    this.toSink(organizationId, action, payload)
   }
 
   /** Agent connections of an organization with access to at least one of the chats (who "see" them). */

@@ -18,7 +18,7 @@ export interface PropertyAccess<S extends Session> {
   checkDelete?(request: RequestContext<S>, properties: PropertyNames): void
 }
 
-export const propertyActions = <S extends Session>(access: PropertyAccess<S>): Record<string, ActionHandler<S>> => {
+export const propertyActions = <S extends Session>(access: PropertyAccess<S>): Record<string, ActionHandler<RequestContext<S>>> => {
   const origin = (request: RequestContext<S>) => ({
     side: access.side,
     requester: request.connection,

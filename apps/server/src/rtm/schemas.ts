@@ -9,7 +9,7 @@
  * images, `url`/`webview` buttons, product images) must be `http:`/`https:` URLs, so no
  * `javascript:`, `data:` or `vbscript:` link ever reaches an agent or a customer.
  */
-import { LIMITS } from '@rapport/protocol'
+import { AGENT_EVENT_PUSHES, LIMITS, type AgentEventPush } from '@rapport/protocol'
 import { z } from 'zod'
 import { fieldLimit, type FieldLimits } from '../limits'
 
@@ -436,6 +436,47 @@ export const agentSchemas = {
     type: key.optional(),
   }),
   set_away_status: z.object({ away: z.boolean() }),
+}
+
+// ---------------------------------------------------------------- configuration API (bots-and-crm §1)
+
+/** The pushes a webhook may be registered for (every agent push but `agent_disconnected`). */
+const webhookAction = z.enum(AGENT_EVENT_PUSHES as [AgentEventPush, ...AgentEventPush[]])
+
+export const configurationSchemas = {
+  create_bot: z.object({
+    name: str('name').min(1),
+    avatar: avatarUrl.optional(),
+    max_chats_count: z.number().int().min(1).max(500).optional(),
+    groups: z.array(z.object({ id: z.number().int().nonnegative(), priority: z.enum(['first', 'normal', 'last', 'supervisor']) })).max(200).optional(),
+    owner_client_id: id.optional(),
+    job_title: str('shortText').optional(),
+  }),
+  issue_bot_token: z.object({ bot_id: id, client_id: id, bot_secret: str('token').min(1), organization_id: id }),
+  register_webhook: z.object({
+    action: webhookAction,
+    secret_key: str('token').min(1),
+    url: str('url').min(1),
+    type: z.enum(['bot', 'license']),
+    owner_client_id: id,
+    description: str('shortText').optional(),
+    filters: z
+      .object({
+        author_type: z.enum(['customer', 'agent']).optional(),
+        only_my_chats: z.boolean().optional(),
+        chat_presence: z
+          .object({
+            user_ids: z.object({ values: z.array(id).max(100).optional(), exclude_values: z.array(id).max(100).optional() }).optional(),
+            my_bots: z.boolean().optional(),
+          })
+          .optional(),
+        source_type: z.array(key).max(20).optional(),
+      })
+      .optional(),
+    additional_data: z.array(z.enum(['chat_properties', 'chat_presence_user_ids'])).max(2).optional(),
+  }),
+  list_webhooks: z.object({ owner_client_id: id }),
+  unregister_webhook: z.object({ id, owner_client_id: id }),
 }
 
 /** One line naming each failing field, e.g. "`event.text`: Invalid input: expected string". */

@@ -40,6 +40,20 @@ export interface CustomerPageRecord {
 
 export type Visibility = 'all' | 'agents'
 
+/** The customer's current (last) visit: one per `login`, its pages from `customer_page` and `update_customer_page`. */
+export interface CustomerVisitRecord {
+  /** The visit's number (the customer's `visits_count` when it began). */
+  id: number
+  started_at: string
+  referrer?: string
+  ip?: string
+  user_agent?: string
+  /** Newest last, at most `MAX_VISIT_PAGES`. */
+  last_pages: CustomerPageRecord[]
+}
+
+export const MAX_VISIT_PAGES = 10
+
 export interface CustomerStatisticsRecord {
   chats_count: number
   threads_count: number
@@ -65,6 +79,8 @@ export interface CustomerRecord {
   /** Opaque map the client keeps and sends back at login (`customer_side_storage_updated`). */
   customer_side_storage?: Record<string, string>
   last_page?: CustomerPageRecord
+  /** The last visit (absent before the first login). */
+  visit?: CustomerVisitRecord
   /** A banned customer's logins fail with `customer_banned`. */
   banned?: boolean
   statistics: CustomerStatisticsRecord

@@ -87,7 +87,7 @@ export const collaborationActions: AgentActionTable = {
       if (user) {
         const wireUser = agentView(ctx, user)
         ctx.publisher.toChat(chat, 'user_added_to_chat', () => ({ chat_id: chat.id, thread_id: thread.id, user: wireUser, reason: 'manual', requester_id: requester }))
-        for (const newcomer of ctx.registry.agentConnections({ organizationId, agentId: user.id })) newcomer.push('incoming_chat', { requester_id: requester, chat: chatView(ctx, chat, thread, 'agent'), transferred_from: transferredFrom })
+        ctx.publisher.toAgent(organizationId, user.id, 'incoming_chat', { requester_id: requester, chat: chatView(ctx, chat, thread, 'agent'), transferred_from: transferredFrom }, chat)
       }
       if (wasQueued || !candidate) renumberQueue(ctx, organizationId)
       routeQueue(ctx, organizationId)

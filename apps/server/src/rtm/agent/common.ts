@@ -9,12 +9,12 @@ import type { AgentSession } from '../connection'
 import { RtmError } from '../rtmError'
 
 export type AgentRequest = RequestContext<AgentSession>
-export type AgentActionTable = Record<string, ActionHandler<AgentSession>>
+export type AgentActionTable = Record<string, ActionHandler<AgentRequest>>
 
 export const action = <Schema extends z.ZodType>(
   schema: Schema,
   handle: (request: AgentRequest, payload: z.output<Schema>) => unknown,
-): ActionHandler<AgentSession> => defineAction<Schema, AgentSession>(schema, handle)
+): ActionHandler<AgentRequest> => defineAction<Schema, AgentRequest>(schema, handle)
 
 export const accessibleChat = (request: AgentRequest, chatId: string): ChatRecord =>
   agentChat(request.ctx, request.connection.organizationId, request.session.agent, chatId)

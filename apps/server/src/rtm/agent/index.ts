@@ -4,13 +4,13 @@ import type { ServerContext } from '../../context'
 import { agentCanAccess } from '../../domain/access'
 import { appendEvent, deactivateThread, findChatUser, findSentEvent, markEventsAsSeen, pushIncomingEvent, pushResentEvent } from '../../domain/chats'
 import { listThreads } from '../../domain/listThreads'
-import { activeThread, agentChatSummary, agentView, chatView, customerView, lastThread, requestedThread } from '../../domain/views'
+import { activeThread, agentChatSummary, agentCustomerView, agentView, chatView, lastThread, requestedThread } from '../../domain/views'
 import type { AgentConfig } from '../../options'
 import type { ChatRecord } from '../../storage/storage'
 import { pageOf } from '../../util/paging'
 import { isLicenseExpired } from '../../domain/license'
 import { notFound } from '../../domain/errors'
-import { defineAction, type ActionHandler, type SideProtocol } from '../actionTable'
+import { defineAction, type ActionHandler, type LoginContext, type SideProtocol } from '../actionTable'
 import { propertyActions } from '../propertyActions'
 import { collaborationActions } from './collaboration'
 import { accessibleChat, action, chatThread, threadEvent, type AgentActionTable } from './common'
@@ -49,7 +49,7 @@ const listChatsCursor = z.object({
   group_ids: z.array(z.number()).optional(),
 })
 
-const login: ActionHandler<undefined> = defineAction(s.login, (request, payload) => {
+const login: ActionHandler<LoginContext> = defineAction(s.login, (request: LoginContext, payload) => {
   const { ctx, connection } = request
   const organizationId = connection.organizationId
   if (isLicenseExpired(ctx, organizationId)) throw new RtmError('license_expired', 'License expired')
@@ -214,7 +214,7 @@ const actions: AgentActionTable = {
     const { ctx, connection } = request
     const customer = ctx.storage.getCustomer(connection.organizationId, payload.id)
     if (!customer) throw notFound('Customer')
-    return customerView(ctx, customer, { statistics: true })
+    return agentCustomerView(ctx, customer)
   }),
 }
 

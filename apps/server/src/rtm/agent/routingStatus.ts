@@ -2,7 +2,7 @@ import type { ServerContext } from '../../context'
 import type { RoutingStatus } from '../../domain/agentDirectory'
 import { refreshGroupStatuses } from '../../domain/groups'
 import { routeQueue } from '../../domain/routing'
-import type { Connection } from '../connection'
+import type { RequestOrigin } from '../connection'
 
 /**
  * Announces a routing status change to the organization's agents, assigns queued chats
@@ -15,7 +15,7 @@ export const announceRoutingStatus = (ctx: ServerContext, organizationId: string
 }
 
 /** After `set_away_status`: an agent whose every connection is away stops accepting chats. */
-export const announceAway = (ctx: ServerContext, connection: Connection): void => {
+export const announceAway = (ctx: ServerContext, connection: RequestOrigin): void => {
   if (connection.session?.kind !== 'agent') return
   const agentId = connection.session.agent.id
   const organizationId = connection.organizationId

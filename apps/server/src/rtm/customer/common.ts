@@ -8,12 +8,12 @@ import type { CustomerSession } from '../connection'
 import { RtmError } from '../rtmError'
 
 export type CustomerRequest = RequestContext<CustomerSession>
-export type CustomerActionTable = Record<string, ActionHandler<CustomerSession>>
+export type CustomerActionTable = Record<string, ActionHandler<CustomerRequest>>
 
 export const action = <Schema extends z.ZodType>(
   schema: Schema,
   handle: (request: CustomerRequest, payload: z.output<Schema>) => unknown,
-): ActionHandler<CustomerSession> => defineAction<Schema, CustomerSession>(schema, handle)
+): ActionHandler<CustomerRequest> => defineAction<Schema, CustomerRequest>(schema, handle)
 
 export const requireCustomer = (request: CustomerRequest): CustomerRecord => {
   const customer = request.ctx.storage.getCustomer(request.connection.organizationId, request.session.customerId)

@@ -8,7 +8,7 @@
 import { LIMITS, type WireSessionFields } from '@rapport/protocol'
 import { groupStatus } from '../../domain/groups'
 import { customerView } from '../../domain/views'
-import type { CustomerRecord } from '../../storage/storage'
+import { MAX_VISIT_PAGES, type CustomerRecord } from '../../storage/storage'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 import { action, requireCustomer, type CustomerActionTable, type CustomerRequest } from './common'
@@ -68,9 +68,11 @@ export const customerActions: CustomerActionTable = {
   update_customer_page: action(s.update_customer_page, (request, payload) => {
     const { ctx, connection, session } = request
     const customer = requireCustomer(request)
+    const page = { url: payload.url, ...(payload.title === undefined ? {} : { title: payload.title }), opened_at: ctx.clock.timestamp() }
     ctx.storage.putCustomer({
       ...customer,
-      last_page: { url: payload.url, ...(payload.title === undefined ? {} : { title: payload.title }), opened_at: ctx.clock.timestamp() },
+      last_page: page,
+      ...(customer.visit === undefined ? {} : { visit: { ...customer.visit, last_pages: [...customer.visit.last_pages, page].slice(-MAX_VISIT_PAGES) } }),
       statistics: { ...customer.statistics, page_views_count: customer.statistics.page_views_count + 1 },
     })
     const groupId = ctx.groups.groupForPage(payload.url)

@@ -13,7 +13,7 @@ import { onlineGroupIds } from '../../domain/groups'
 import { isLicenseExpired } from '../../domain/license'
 import { activeThread, customerView, visibleEvents } from '../../domain/views'
 import type { ChatRecord, CustomerRecord } from '../../storage/storage'
-import { defineAction, type ActionHandler } from '../actionTable'
+import { defineAction, type ActionHandler, type LoginContext } from '../actionTable'
 import { RtmError } from '../rtmError'
 import { customerSchemas as s } from '../schemas'
 
@@ -34,7 +34,7 @@ const connectedCustomers = (ctx: ServerContext, organizationId: string): Set<str
   return ids
 }
 
-export const login: ActionHandler<undefined> = defineAction(s.login, (request, payload) => {
+export const login: ActionHandler<LoginContext> = defineAction(s.login, (request: LoginContext, payload) => {
   const { ctx, connection } = request
   const organizationId = connection.organizationId
   if (isLicenseExpired(ctx, organizationId)) throw new RtmError('license_expired', 'License expired')
@@ -70,6 +70,14 @@ export const login: ActionHandler<undefined> = defineAction(s.login, (request, p
     ...(payload.customer_page === undefined
       ? {}
       : { last_page: { url: payload.customer_page.url, ...(payload.customer_page.title === undefined ? {} : { title: payload.customer_page.title }), opened_at: now } }),
+    visit: {
+      id: existing.statistics.visits_count + 1,
+      started_at: now,
+      ...(payload.referrer === undefined ? {} : { referrer: payload.referrer }),
+      ...(connection.peer.ip === undefined ? {} : { ip: connection.peer.ip }),
+      ...(connection.peer.userAgent === undefined ? {} : { user_agent: connection.peer.userAgent }),
+      last_pages: payload.customer_page === undefined ? [] : [{ url: payload.customer_page.url, ...(payload.customer_page.title === undefined ? {} : { title: payload.customer_page.title }), opened_at: now }],
+    },
     statistics: {
       ...existing.statistics,
       visits_count: existing.statistics.visits_count + 1,
