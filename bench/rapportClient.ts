@@ -54,6 +54,10 @@ export interface BenchClient {
   heldEvents(): number
   /** Sends `get_customer`: the stub server's cue to start pushing. */
   trigger(): Promise<unknown>
+  /** Starts a chat; resolves with its id. */
+  startChat(): Promise<string>
+  /** `sendEvent` of a message into the chat; resolves when the client resolves it (the server's copy is held). */
+  sendMessage(chatId: string, text: string): Promise<unknown>
   destroy(): void
 }
 
@@ -65,6 +69,8 @@ const wrap = (client: CustomerClient): BenchClient => {
     subscribe: (listener) => store.subscribe(listener),
     heldEvents: () => held(store.getSnapshot()),
     trigger: () => client.getCustomer(),
+    startChat: async () => (await client.startChat()).chat.id,
+    sendMessage: (chatId, text) => client.sendEvent({ chatId, event: { type: 'message', text } }),
     destroy: () => client.destroy(),
   }
 }

@@ -5,7 +5,7 @@
  *   pnpm bench                       quick (about two minutes)
  *   BENCH_FULL=1 pnpm bench          the issues' figures: 5 repetitions, 60 s limit, 200 appends
  *   BENCH_ONLY=throughput,append pnpm bench
- *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup, storm
+ *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup, storm, rtt
  *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
  *                                    pushes per throughput run, and a Rapport run's time limit
  *   BENCH_CLIENTS=1000 BENCH_STORM_STORAGE=memory pnpm bench
@@ -25,6 +25,7 @@ import { row } from './report'
 import { record, summaryTable, writeResults } from './results'
 import { startup } from './startup'
 import { storm } from './storm'
+import { rtt } from './rtt'
 import { throughput } from './throughput'
 
 const full = process.env.BENCH_FULL === '1' || process.argv.includes('--full')
@@ -204,6 +205,7 @@ const sections: Record<string, () => Promise<void>> = {
   memory: () => memory({ clients: 500, repetitions: full ? 5 : 3 }),
   startup: () => startup(full ? { repetitions: 5, warmups: 10, samples: 50 } : { repetitions: 3, warmups: 5, samples: 20 }),
   storm: () => storm({ clients: Number(process.env.BENCH_CLIENTS ?? (full ? 1_000 : 300)), repetitions: full ? 3 : 1, outageMs: 3_000, storage: process.env.BENCH_STORM_STORAGE === 'memory' ? 'memory' : 'sqlite' }),
+  rtt: () => rtt({ count: Number(process.env.BENCH_SENDS ?? 1_000), repetitions: full ? 5 : 1 }),
 }
 const startedAt = new Date().toISOString()
 const ran: string[] = []

@@ -277,9 +277,10 @@ export const createCustomerMethods = (ctx: MethodContext): CustomerMethods => {
       for (const event of params.chat.thread?.events ?? []) check(validateOutgoingEvent(event))
       return chatFrom(await send('resume_chat', buildStartChatPayload(params)), params.chat.id)
     },
-    sendEvent: async (params) => {
-      check(requireStrings(params, 'chatId'))
-      check(validateOutgoingEvent(params.event))
+    // not async: the outbox's promise is the answer (an async wrapper would add hops to every send)
+    sendEvent: (params) => {
+      const invalid = requireStrings(params, 'chatId') ?? validateOutgoingEvent(params.event)
+      if (invalid !== null) return Promise.reject(new ChatError('VALIDATION', invalid))
       const event = { ...params.event, customId: params.event.customId ?? ctx.newCustomId() }
       return ctx.outbox.enqueue(params.chatId, event, params.attachToLastThread)
     },

@@ -84,34 +84,41 @@ export class Outbox {
   pump(): void {
     if (this.running || this.closed) return
     this.running = true
-    void this.drain().finally(() => {
-      this.running = false
-    })
+    void this.drain()
   }
 
+  /**
+   * Sends entries one at a time. It stops being `running` in the same step as its last
+   * entry settles, so an event sent right when the previous one resolves starts a new
+   * round instead of finding the queue still marked busy.
+   */
   private async drain(): Promise<void> {
-    while (!this.closed && this.options.canSend()) {
-      const entry = this.entries[0]
-      if (!entry) return
-      try {
-        const event = await this.options.transmit(entry)
-        if (this.entries[0] !== entry) continue // confirmed meanwhile
-        this.entries.shift()
-        this.options.store?.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
-        entry.resolve(event)
-      } catch (error) {
-        if (this.entries[0] !== entry) continue
-        const chatError = error instanceof ChatError ? error : new ChatError('INTERNAL', String(error))
-        const timedOut = chatError.code === 'REQUEST_TIMEOUT' && ++entry.timeouts <= (this.options.maxTimeouts ?? 2)
-        if (AMBIGUOUS.has(chatError.code) && (chatError.code !== 'REQUEST_TIMEOUT' || timedOut)) {
-          // keep it first in line; the next connection (or the next round) sends it again
-          if (chatError.code === 'REQUEST_TIMEOUT' && this.options.canSend()) continue
-          return
+    try {
+      while (!this.closed && this.options.canSend()) {
+        const entry = this.entries[0]
+        if (!entry) return
+        try {
+          const event = await this.options.transmit(entry)
+          if (this.entries[0] !== entry) continue // confirmed meanwhile
+          this.entries.shift()
+          this.options.store?.dispatch({ type: 'event/sent', chatId: entry.chatId, event, localId: entry.localId })
+          entry.resolve(event)
+        } catch (error) {
+          if (this.entries[0] !== entry) continue
+          const chatError = error instanceof ChatError ? error : new ChatError('INTERNAL', String(error))
+          const timedOut = chatError.code === 'REQUEST_TIMEOUT' && ++entry.timeouts <= (this.options.maxTimeouts ?? 2)
+          if (AMBIGUOUS.has(chatError.code) && (chatError.code !== 'REQUEST_TIMEOUT' || timedOut)) {
+            // keep it first in line; the next connection (or the next round) sends it again
+            if (chatError.code === 'REQUEST_TIMEOUT' && this.options.canSend()) continue
+            return
+          }
+          this.entries.shift()
+          this.options.store?.dispatch({ type: 'event/failed', localId: entry.localId, error: chatError.code })
+          entry.reject(chatError)
         }
-        this.entries.shift()
-        this.options.store?.dispatch({ type: 'event/failed', localId: entry.localId, error: chatError.code })
-        entry.reject(chatError)
       }
+    } finally {
+      this.running = false
     }
   }
 

@@ -98,7 +98,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   const { env, policy } = options
   const transport = new Transport()
   const diagnostics = new Subject<Diagnostic>()
-  const rtm = new RtmClient<M>(transport, { clock: env.clock, random: () => env.random(), onDiagnostic: (d) => diagnostics.next(d) })
+  const rtm = new RtmClient<M>(transport, { clock: env.clock, now: () => env.now(), random: () => env.random(), onDiagnostic: (d) => diagnostics.next(d) })
   const disposers: Array<() => void> = []
 
   const ports: SessionPorts = {
@@ -204,9 +204,10 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
     generation: 0,
     destroyed: false,
     canSend,
-    request: async (action, payload) => {
-      ensureUsable()
-      if (!canSend()) throw new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`)
+    // not async: the RTM client's promise is handed on as it is (no extra hops per request)
+    request: (action, payload) => {
+      if (session.destroyed) return Promise.reject(new ChatError('SDK_DESTROYED', 'This instance was destroyed'))
+      if (!canSend()) return Promise.reject(new ChatError('NO_CONNECTION', `Cannot send "${action}": not connected`))
       return rtm.request(action, payload)
     },
     region: () => actor.getSnapshot().context.region ?? options.region,

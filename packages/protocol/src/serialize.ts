@@ -8,8 +8,11 @@ import type * as S from './sdk'
 import type * as W from './wire'
 import { renameGroupChooserKey as mapGroupChooser } from './forms'
 
-const defined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+const defined = <T extends object>(value: T): T => {
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v
+  return out as T
+}
 
 export const serializeSessionFields = (fields: S.SessionFields): W.WireSessionFields =>
   Object.entries(fields).map(([key, value]) => ({ [key]: value }))

@@ -6,7 +6,11 @@
 import { LIMITS } from './limits'
 import type { OutgoingEvent } from './sdk'
 
-const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length
+const encoder = new TextEncoder()
+const utf8Bytes = (text: string): number => encoder.encode(text).length
+
+/** Whether `text` takes more than `limit` bytes of UTF-8: encoded only when its length alone cannot tell (≤ 3 bytes per UTF-16 unit). */
+const overUtf8Limit = (text: string, limit: number): boolean => text.length * 3 > limit && (text.length > limit || utf8Bytes(text) > limit)
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0
 
@@ -19,7 +23,7 @@ export const validateOutgoingEvent = (event: unknown): string | null => {
   switch (e.type) {
     case 'message':
       if (typeof e.text !== 'string') return '`event.text` must be a string'
-      if (utf8Bytes(e.text) > LIMITS.messageTextBytes)
+      if (overUtf8Limit(e.text, LIMITS.messageTextBytes))
         return `\`event.text\` exceeds ${LIMITS.messageTextBytes} bytes of UTF-8`
       return null
     case 'file':

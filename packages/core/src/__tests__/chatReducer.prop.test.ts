@@ -24,6 +24,47 @@ const incomingArb = fc
   )
 
 describe('chatReducer', () => {
+  it("keeps a chat's pending list in sending order, whether sends are folded one by one or in any batches", () => {
+    const pendingEvent = (n: number): ChatAction => ({
+      type: 'event/pending',
+      chatId: 'C',
+      event: { id: `local:${n}`, type: 'message', text: `m${n}`, authorId: 'me', createdAt: '2026-01-01T00:00:00.000Z', threadId: null, properties: {}, status: 'pending' },
+    })
+    const sentEvent = (n: number): ChatAction => ({
+      type: 'event/sent',
+      chatId: 'C',
+      localId: `local:${n}`,
+      event: { id: `E${n}`, type: 'message', text: `m${n}`, authorId: 'me', createdAt: `2026-01-01T00:00:${String(n).padStart(2, '0')}.000000Z`, threadId: 'T', properties: {} },
+    })
+    // n sends; `confirmed` of them (in sending order) are confirmed, each after its own pending entry
+    const scenario = fc.integer({ min: 1, max: 12 }).chain((n) =>
+      fc.record({ n: fc.constant(n), confirmed: fc.integer({ min: 0, max: n }), cuts: fc.array(fc.integer({ min: 1, max: 2 * n }), { maxLength: 6 }) }),
+    )
+    fc.assert(
+      fc.property(scenario, ({ n, confirmed, cuts }) => {
+        const actions: ChatAction[] = []
+        for (let i = 0; i < n; i++) {
+          actions.push(pendingEvent(i))
+          if (i > 0 && i - 1 < confirmed) actions.push(sentEvent(i - 1))
+        }
+        if (n - 1 < confirmed) actions.push(sentEvent(n - 1))
+        let batched = initialChatState
+        let from = 0
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b).concat(actions.length)) {
+          batched = chatReducer(batched, actions.slice(from, cut))
+          from = Math.max(from, cut)
+        }
+        const oneByOne = actions.reduce((state, action) => chatReducer(state, [action]), initialChatState)
+        const expected = Array.from({ length: n - confirmed }, (_, i) => `local:${confirmed + i}`)
+        for (const state of [batched, oneByOne]) {
+          expect(state.chats.C?.pendingEventIds).toEqual(expected)
+          expect(orderToArray(state.threads.T?.eventIds ?? [])).toEqual(Array.from({ length: confirmed }, (_, i) => `E${i}`))
+          for (let i = 0; i < n; i++) expect(getEvent(state, `local:${i}`)?.status).toBe(i < confirmed ? undefined : 'pending')
+        }
+      }),
+    )
+  })
+
   it('is idempotent: applying the same actions again changes nothing', () => {
     fc.assert(
       fc.property(incomingArb, (actions) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { nextEvent } from '../customerClient'
 import { createCustomerMethods } from '../customerMethods'
+import { getEvent } from '../state/chatReducer'
 import { orderToArray } from '../state/collections'
 import { completeLogin, flush, setup } from './helpers'
 
@@ -63,6 +64,66 @@ describe('customer client over a fake socket', () => {
     expect(seen).toEqual([])
     await flush()
     expect(orderToArray(client.state.getSnapshot().threads.T1?.eventIds ?? [])).toEqual(['E1'])
+    client.destroy()
+  })
+
+  it('one sendEvent round trip commits the state twice: the pending entry, then the sent event in its place', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    await flush()
+    let notifications = 0
+    client.state.subscribe(() => void notifications++)
+    const sending = client.sendEvent({ chatId: 'C1', event: { type: 'message', text: 'hi' } })
+    await flush()
+    expect(notifications).toBe(1)
+    const pending = client.state.getSnapshot().chats.C1?.pendingEventIds ?? []
+    expect(pending).toHaveLength(1)
+    const request = socket.lastSent('send_event')
+    socket.receive({ request_id: request?.request_id, action: 'send_event', type: 'response', success: true, payload: { event_id: 'E1' } })
+    socket.receive({
+      request_id: request?.request_id,
+      action: 'incoming_event',
+      type: 'push',
+      payload: { chat_id: 'C1', thread_id: 'T1', event: { id: 'E1', type: 'message', text: 'hi', author_id: 'customer-1', created_at: '2026-01-01T00:00:00.000001Z' } },
+    })
+    await sending
+    // the state already holds the sent event when the promise resumes its caller
+    const state = client.state.getSnapshot()
+    expect(notifications).toBe(2)
+    expect(state.chats.C1?.pendingEventIds).toEqual([])
+    expect(orderToArray(state.threads.T1?.eventIds ?? [])).toEqual(['E1'])
+    expect(getEvent(state, pending[0] as string)).toBeUndefined()
+    await flush()
+    expect(notifications).toBe(2)
+    client.destroy()
+  })
+
+  it('sends events one after the other, each as soon as the previous one resolves', async () => {
+    const { env, client } = setup()
+    const socket = await completeLogin(env)
+    let answered = 0
+    // a server that answers each send_event at once (response, then the push with its id)
+    const send = socket.send.bind(socket)
+    socket.send = (data: string) => {
+      send(data)
+      const frame = JSON.parse(data) as { request_id: string; action: string; payload: { event: { text: string; custom_id: string } } }
+      if (frame.action !== 'send_event') return
+      const id = `E${++answered}`
+      queueMicrotask(() => {
+        socket.receive({ request_id: frame.request_id, action: 'send_event', type: 'response', success: true, payload: { event_id: id } })
+        socket.receive({
+          request_id: frame.request_id,
+          action: 'incoming_event',
+          type: 'push',
+          payload: { chat_id: 'C1', thread_id: 'T1', event: { id, type: 'message', text: frame.payload.event.text, custom_id: frame.payload.event.custom_id, author_id: 'customer-1', created_at: `2026-01-01T00:00:0${answered}.000000Z` } },
+        })
+      })
+    }
+    let notifications = 0
+    client.state.subscribe(() => void notifications++)
+    for (let i = 1; i <= 5; i++) expect((await client.sendEvent({ chatId: 'C1', event: { type: 'message', text: `m${i}` } })).id).toBe(`E${i}`)
+    expect(notifications).toBe(10)
+    expect(orderToArray(client.state.getSnapshot().threads.T1?.eventIds ?? [])).toEqual(['E1', 'E2', 'E3', 'E4', 'E5'])
     client.destroy()
   })
 

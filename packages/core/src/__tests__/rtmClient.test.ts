@@ -1,5 +1,5 @@
 import { ManualClock, seededRandom } from '@rapport/testing'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { RtmClient } from '../transport/rtmClient'
 import { Transport } from '../transport/transport'
 
@@ -19,7 +19,7 @@ const setup = (options: { pendingLimit?: number; queueLimit?: number } = {}) => 
     onerror: null,
     onmessage: null,
   })
-  const rtm = new RtmClient<AnyActions>(transport, { clock, random: seededRandom(7), requestTimeoutMs: 1_000, indirectGraceMs: 500, ...options })
+  const rtm = new RtmClient<AnyActions>(transport, { clock, now: clock.now, random: seededRandom(7), requestTimeoutMs: 1_000, indirectGraceMs: 500, ...options })
   const respond = (index: number, payload: unknown = {}, success = true) => {
     const request = sent[index] as { request_id: string; action: string }
     transport.receive(JSON.stringify({ request_id: request.request_id, action: request.action, type: 'response', success, payload }))
@@ -87,6 +87,57 @@ describe('RtmClient', () => {
     respond(0, { chat_id: 'C', thread_id: 'T' })
     clock.advance(500)
     await expect(call).resolves.toEqual({ via: 'response', payload: { chat_id: 'C', thread_id: 'T' } })
+  })
+
+  it('shares one deadline timer among requests; each still times out at its own deadline', async () => {
+    const { rtm, clock, respond } = setup()
+    // a stream of answered requests creates one timer, not one per request
+    const created = vi.spyOn(clock, 'setTimeout')
+    for (let i = 0; i < 20; i++) {
+      const call = rtm.request('get_customer', {})
+      expect(clock.pending).toBe(1)
+      respond(i)
+      await call
+    }
+    expect(created).toHaveBeenCalledTimes(1)
+    expect(clock.pending).toBe(1)
+    const first = rtm.request('a', {})
+    clock.advance(300)
+    const second = rtm.request('b', {}, { timeoutMs: 1_500 })
+    const third = rtm.request('c', {})
+    let settled: string[] = []
+    for (const [name, call] of [['a', first], ['b', second], ['c', third]] as const) call.catch(() => settled.push(name))
+    clock.advance(699) // 999 ms after the first request
+    await tick()
+    expect(settled).toEqual([])
+    clock.advance(1) // the first one's deadline
+    await tick()
+    expect(settled).toEqual(['a'])
+    await expect(first).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' })
+    settled = []
+    clock.advance(300) // 1 000 ms after the third request
+    await tick()
+    expect(settled).toEqual(['c'])
+    clock.advance(500) // 1 500 ms after the second
+    await tick()
+    expect(settled).toEqual(['c', 'b'])
+    expect(rtm.pendingCount).toBe(0)
+  })
+
+  it('an indirect request answered by its response waits for the push until the grace period ends, under the shared timer', async () => {
+    const { rtm, clock, sent, respond, push } = setup()
+    const late = rtm.request('send_event', { chat_id: 'C' })
+    clock.advance(400)
+    const pushed = rtm.request('send_event', { chat_id: 'C' })
+    respond(0, { event_id: 'E1' })
+    respond(1, { event_id: 'E2' })
+    push('incoming_event', { chat_id: 'C', event: { id: 'E2' } }, sent[1]?.request_id)
+    await expect(pushed).resolves.toMatchObject({ via: 'push' })
+    clock.advance(499)
+    await tick()
+    expect(rtm.pendingCount).toBe(1)
+    clock.advance(1)
+    await expect(late).resolves.toEqual({ via: 'response', payload: { event_id: 'E1' } })
   })
 
   it('keeps at most pendingLimit requests in flight and queues the rest, in order', async () => {

@@ -151,6 +151,11 @@ interface Batch {
   events: TableWriter<EventEntity>
   /** Thread orders written in this batch, by thread id. */
   orders: Map<string, IdOrder>
+  /**
+   * Chats' pending lists written in this batch, by chat id: read and replaced whole,
+   * never through a draft proxy (each send writes one twice: pending, then sent).
+   */
+  pending: Map<string, readonly string[]>
   /** Threads known to exist in this batch (saves a draft lookup per event). */
   threads: Set<string>
   /** An event's sort key (its creation time), as of now in the batch. */
@@ -169,6 +174,16 @@ const orderOf = (batch: Batch, draft: Draft<ChatState>, threadId: string): IdOrd
   if (!thread) return []
   const base = isDraft(thread) ? original(thread) : thread
   return base?.eventIds ?? []
+}
+
+/** A chat's pending list as of now in the batch (read from the committed chat, never through a proxy). */
+const pendingOf = (batch: Batch, draft: Draft<ChatState>, chatId: string): readonly string[] => {
+  const written = batch.pending.get(chatId)
+  if (written) return written
+  const chat = draft.chats[chatId]
+  if (!chat) return []
+  const base = isDraft(chat) ? original(chat) : chat
+  return base?.pendingEventIds ?? []
 }
 
 /** Puts an event where it belongs; returns whether the state did not hold it as sent before. */
@@ -275,6 +290,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
       Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
       batch.events.reset(emptyTable())
       batch.orders.clear()
+      batch.pending.clear()
       batch.threads.clear()
       return true
     case 'chat/fetched':
@@ -306,15 +322,20 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
       return putEvent(draft, batch, action.payload.chatId, action.payload.event)
     case 'event/pending': {
       setBatchEvent(batch, action.event)
-      const chat = ensureChat(draft, action.chatId)
-      if (!chat.pendingEventIds.includes(action.event.id)) chat.pendingEventIds.push(action.event.id)
+      ensureChat(draft, action.chatId)
+      const pending = pendingOf(batch, draft, action.chatId)
+      if (!pending.includes(action.event.id)) batch.pending.set(action.chatId, [...pending, action.event.id])
       return true
     }
     case 'event/sent':
       if (action.localId && action.localId !== action.event.id) {
         deleteBatchEvent(batch, action.localId)
-        const chat = draft.chats[action.chatId]
-        if (chat) chat.pendingEventIds = chat.pendingEventIds.filter((id) => id !== action.localId)
+        const pending = pendingOf(batch, draft, action.chatId)
+        if (pending.includes(action.localId))
+          batch.pending.set(
+            action.chatId,
+            pending.filter((id) => id !== action.localId),
+          )
       }
       putEvent(draft, batch, action.chatId, action.event)
       return true
@@ -482,6 +503,7 @@ export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], on
           owned: new Set(),
           events: new TableWriter(state.events),
           orders: new Map(),
+          pending: new Map(),
           threads: new Set(),
           createdAt: (id) => getBatchEvent(batch, id)?.createdAt ?? '',
         }
@@ -491,6 +513,10 @@ export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], on
         for (const [threadId, order] of batch.orders) {
           const thread = draft.threads[threadId]
           if (thread) thread.eventIds = castDraft(order)
+        }
+        for (const [chatId, pending] of batch.pending) {
+          const chat = draft.chats[chatId]
+          if (chat) chat.pendingEventIds = castDraft(pending as string[])
         }
         // frozen, the new nodes also tell immer there is nothing to finalize inside them
         sealBatch(batch.owned)

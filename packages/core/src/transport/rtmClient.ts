@@ -20,6 +20,8 @@ import type { Diagnostic } from '../diagnostics'
 
 export interface RtmClientOptions {
   clock: Clock
+  /** The time on `clock` (milliseconds): requests' deadlines are read from it. */
+  now: () => number
   random: () => number
   /** A request without an answer after this long fails with `REQUEST_TIMEOUT`. */
   requestTimeoutMs?: number
@@ -56,8 +58,10 @@ interface Pending {
   action: string
   frame: string
   timeoutMs: number
-  timer?: TimerId
-  graceTimer?: TimerId
+  /** When it fails with `REQUEST_TIMEOUT` (or, once answered indirectly, settles with the response); set when sent. */
+  deadline: number
+  /** An indirect request whose response came: it waits for its push until `deadline`. */
+  answered: boolean
   responsePayload?: unknown
   resolve(result: RtmResult<unknown, unknown>): void
   reject(error: ChatError): void
@@ -67,6 +71,10 @@ interface Pending {
  * Request/response correlation over the frame stream (customer-rtm §3.4). Every
  * request settles: with its answer, with `REQUEST_TIMEOUT`, or with the code given to
  * `failAll` (`CONNECTION_LOST` when the socket goes, `SDK_DESTROYED` on destroy).
+ *
+ * Deadlines share one timer, armed for the earliest of them: a request settling leaves
+ * it be (it finds nothing due when it fires, and re-arms for the next deadline if any),
+ * so a stream of requests does not create and clear two timers each.
  */
 export class RtmClient<M extends ActionMapShape<M>> {
   /** Decoded frames, all of them. */
@@ -78,6 +86,9 @@ export class RtmClient<M extends ActionMapShape<M>> {
   private readonly inFlight = new Map<string, Pending>()
   private readonly queue: Pending[] = []
   private readonly options: Required<Omit<RtmClientOptions, 'onDiagnostic'>> & Pick<RtmClientOptions, 'onDiagnostic'>
+  /** The deadline timer, and the time it is armed for. */
+  private timer: TimerId | undefined
+  private timerAt = Number.POSITIVE_INFINITY
 
   constructor(
     private readonly transport: Transport,
@@ -130,6 +141,8 @@ export class RtmClient<M extends ActionMapShape<M>> {
         action,
         frame: encodeFrame({ request_id: id, action, payload }),
         timeoutMs: timeoutMs ?? this.options.requestTimeoutMs,
+        deadline: Number.POSITIVE_INFINITY,
+        answered: false,
         resolve,
         reject,
       }
@@ -142,8 +155,8 @@ export class RtmClient<M extends ActionMapShape<M>> {
   failAll(code: ErrorCode, message?: string): void {
     const all = [...this.inFlight.values(), ...this.queue.splice(0)]
     this.inFlight.clear()
+    this.disarm()
     for (const pending of all) {
-      this.clearTimers(pending)
       pending.reject(new ChatError(code, message ?? `Request "${pending.action}" failed: ${code}`))
     }
   }
@@ -163,9 +176,7 @@ export class RtmClient<M extends ActionMapShape<M>> {
         continue
       }
       this.inFlight.set(pending.id, pending)
-      pending.timer = this.options.clock.setTimeout(() => {
-        this.settle(pending.id)?.reject(new ChatError('REQUEST_TIMEOUT', `No answer to "${pending.action}"`))
-      }, pending.timeoutMs)
+      this.setDeadline(pending, pending.timeoutMs)
     }
   }
 
@@ -173,14 +184,43 @@ export class RtmClient<M extends ActionMapShape<M>> {
     const pending = this.inFlight.get(id)
     if (!pending) return undefined
     this.inFlight.delete(id)
-    this.clearTimers(pending)
-    queueMicrotask(() => this.pump())
+    if (this.queue.length > 0) queueMicrotask(() => this.pump())
     return pending
   }
 
-  private clearTimers(pending: Pending): void {
-    if (pending.timer !== undefined) this.options.clock.clearTimeout(pending.timer)
-    if (pending.graceTimer !== undefined) this.options.clock.clearTimeout(pending.graceTimer)
+  private setDeadline(pending: Pending, ms: number): void {
+    pending.deadline = this.options.now() + ms
+    if (pending.deadline >= this.timerAt) return
+    this.disarm()
+    this.timerAt = pending.deadline
+    this.timer = this.options.clock.setTimeout(() => this.expire(), ms)
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer)
+    this.timer = undefined
+    this.timerAt = Number.POSITIVE_INFINITY
+  }
+
+  /** The deadline timer fired: settles every request that is due, then re-arms for the next one. */
+  private expire(): void {
+    this.timer = undefined
+    this.timerAt = Number.POSITIVE_INFINITY
+    const now = this.options.now()
+    let next: Pending | undefined
+    for (const pending of [...this.inFlight.values()]) {
+      if (pending.deadline > now) {
+        if (!next || pending.deadline < next.deadline) next = pending
+      } else if (pending.answered) {
+        this.settle(pending.id)?.resolve({ via: 'response', payload: pending.responsePayload })
+      } else {
+        this.settle(pending.id)?.reject(new ChatError('REQUEST_TIMEOUT', `No answer to "${pending.action}"`))
+      }
+    }
+    if (next) {
+      this.timerAt = next.deadline
+      this.timer = this.options.clock.setTimeout(() => this.expire(), next.deadline - now)
+    }
   }
 
   private onMessage(text: string): void {
@@ -199,9 +239,8 @@ export class RtmClient<M extends ActionMapShape<M>> {
       } else if (isIndirectAction(pending.action)) {
         // the push carrying our request id settles it; fall back to the response after a grace period
         pending.responsePayload = frame.payload
-        pending.graceTimer = this.options.clock.setTimeout(() => {
-          this.settle(pending.id)?.resolve({ via: 'response', payload: frame.payload })
-        }, this.options.indirectGraceMs)
+        pending.answered = true
+        this.setDeadline(pending, this.options.indirectGraceMs)
       } else {
         this.settle(pending.id)?.resolve({ via: 'response', payload: frame.payload })
       }

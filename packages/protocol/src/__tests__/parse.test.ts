@@ -520,6 +520,9 @@ describe('validateOutgoingEvent', () => {
     expect(validateOutgoingEvent({ type: 'message', text: '😀'.repeat(4096) })).toBeNull()
     expect(validateOutgoingEvent({ type: 'message', text: '😀'.repeat(4097) })).not.toBeNull()
     expect(validateOutgoingEvent({ type: 'message', text: `${'a'.repeat(16383)}€` })).not.toBeNull()
+    // at 3 bytes a unit, the length alone tells: 5461 × 3 = 16383 bytes, 5462 × 3 = 16386
+    expect(validateOutgoingEvent({ type: 'message', text: '€'.repeat(5461) })).toBeNull()
+    expect(validateOutgoingEvent({ type: 'message', text: '€'.repeat(5462) })).not.toBeNull()
   })
 
   test.each(['rich_message', 'form', 'system', 'typing', undefined])('type %s cannot be sent', (type) => {
