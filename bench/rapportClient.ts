@@ -109,6 +109,8 @@ export const connectVanillaToServer = async (serverUrl: string, module: string):
     subscribe: (listener) => sdk.state.subscribe(listener),
     heldEvents: () => held(sdk.state.getSnapshot()).length,
     trigger: () => sdk.getCustomer(),
+    startChat: async () => (await sdk.startChat()).chat.id,
+    sendMessage: (chatId, text) => sdk.sendEvent({ chatId, event: { type: 'message', text } }),
     destroy: () => sdk.destroy(),
   }
 }
