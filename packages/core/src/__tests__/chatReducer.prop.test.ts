@@ -94,6 +94,54 @@ describe('chatReducer', () => {
     )
   })
 
+  it('orders long runs across pages whatever the batches: mostly in order, some late, some repeated, some moved thread', () => {
+    const message = (i: number, at: number, thread: string): CustomerEvent => ({
+      type: 'incoming_event',
+      payload: {
+        chatId: 'C',
+        event: { id: `E${i}`, type: 'message', text: `m${i}`, authorId: 'a', properties: {}, threadId: thread, createdAt: new Date(Date.UTC(2026, 0, 1) + at * 1000).toISOString() } as ChatEvent,
+      },
+    })
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -50, max: 0 }), fc.constantFrom('late', 'repeat', 'move')), { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 10 }),
+        (count, twists, cuts) => {
+          // in order by default; a twist adds a late event (created before others already held),
+          // repeats event i, or moves it to thread T2
+          const actions = Array.from({ length: count }, (_, i) => message(i, i, 'T1'))
+          let late = 0
+          for (const [at, shift, kind] of twists) {
+            const i = at % count
+            if (kind === 'late') actions.push(message(count + late++, Math.max(0, i + shift), 'T1'))
+            else actions.push(message(i, i, kind === 'move' ? 'T2' : 'T1'))
+          }
+          // folded in batches of the given sizes
+          let state = initialChatState
+          for (let start = 0, c = 0; start < actions.length; c++) {
+            const size = cuts[c % cuts.length] as number
+            state = chatReducer(state, actions.slice(start, start + size))
+            start += size
+          }
+          const held = new Map<string, string>()
+          for (const thread of Object.values(state.threads)) {
+            const ids = orderToArray(thread.eventIds)
+            const times = ids.map((id) => getEvent(state, id)?.createdAt ?? '')
+            expect([...times].sort()).toEqual(times)
+            for (const id of ids) {
+              expect(held.has(id)).toBe(false)
+              held.set(id, thread.id)
+              expect(getEvent(state, id)?.threadId).toBe(thread.id)
+            }
+          }
+          expect(held.size).toBe(count + late)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('keeps untouched parts of the state by reference (structural sharing)', () => {
     const first = chatReducer(initialChatState, [{ type: 'chat_properties_updated', payload: { chatId: 'A', properties: { x: { y: 1 } } } }])
     const second = chatReducer(first, [{ type: 'chat_properties_updated', payload: { chatId: 'B', properties: { x: { y: 2 } } } }])

@@ -17,7 +17,7 @@ import type {
   Thread,
 } from '@rapport/protocol'
 import { type Draft, Immer, castDraft, isDraft, original } from 'immer'
-import { type IdOrder, type IdTable, type Owned, TableWriter, emptyTable, orderInsert, orderRemove, sealBatch, tableGet, upperBound } from './collections'
+import { type IdOrder, type IdTable, type Owned, PAGE, TableWriter, emptyTable, orderInsert, orderRemove, sealBatch, tableGet, upperBound } from './collections'
 
 /** Local delivery status of an event: the customer's own outgoing ones may be pending or failed. */
 export type EventStatus = 'pending' | 'sent' | 'failed'
@@ -158,6 +158,12 @@ interface Batch {
   pending: Map<string, readonly string[]>
   /** Threads known to exist in this batch (saves a draft lookup per event). */
   threads: Set<string>
+  /**
+   * Per thread whose order ends in a page this batch owns: that page and its last key. An
+   * event that sorts last is pushed onto it directly (the hot path: pushes arrive in
+   * order). Any other write to the thread's order drops the entry.
+   */
+  tails: Map<string, { page: string[]; key: string }>
   /** An event's sort key (its creation time), as of now in the batch. */
   createdAt(id: string): string
 }
@@ -186,6 +192,12 @@ const pendingOf = (batch: Batch, draft: Draft<ChatState>, chatId: string): reado
   return base?.pendingEventIds ?? []
 }
 
+/** Records a thread's new order; its tail, if any, is no longer known. */
+const writeOrder = (batch: Batch, threadId: string, order: IdOrder): void => {
+  batch.orders.set(threadId, order)
+  batch.tails.delete(threadId)
+}
+
 /** Puts an event where it belongs; returns whether the state did not hold it as sent before. */
 const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: ChatEvent, status: EventStatus = 'sent'): boolean => {
   const threadId = event.threadId
@@ -195,7 +207,18 @@ const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: 
   // Object.assign, not a spread: V8 copies this way an order of magnitude faster (hot path)
   setBatchEvent(batch, Object.assign({ status }, event))
   const news = known?.status !== 'sent'
-  if (!threadId || listed) return news
+  if (!threadId) return news
+  if (listed) {
+    // its key may have moved: the thread's tail no longer says what sorts last
+    if (known.createdAt !== event.createdAt) batch.tails.delete(threadId)
+    return news
+  }
+  const tail = known === undefined ? batch.tails.get(threadId) : undefined
+  if (tail !== undefined && tail.key <= event.createdAt && tail.page.length < PAGE) {
+    tail.page.push(event.id)
+    tail.key = event.createdAt
+    return news
+  }
   if (!batch.threads.has(threadId) && !draft.threads[threadId]) {
     const chat = ensureChat(draft, chatId)
     draft.threads[threadId] = {
@@ -216,9 +239,14 @@ const putEvent = (draft: Draft<ChatState>, batch: Batch, chatId: string, event: 
   batch.threads.add(threadId)
   if (known?.threadId) {
     // the event moved (e.g. a local copy filed under another thread): unlist it there
-    batch.orders.set(known.threadId, orderRemove(batch.owned, orderOf(batch, draft, known.threadId), event.id))
+    writeOrder(batch, known.threadId, orderRemove(batch.owned, orderOf(batch, draft, known.threadId), event.id))
   }
-  batch.orders.set(threadId, orderInsert(batch.owned, orderOf(batch, draft, threadId), event.id, batch.createdAt, event.createdAt))
+  const order = orderInsert(batch.owned, orderOf(batch, draft, threadId), event.id, batch.createdAt, event.createdAt)
+  writeOrder(batch, threadId, order)
+  // appended: the last book and page are the batch's own now (orderInsert's append path)
+  const lastBook = order[order.length - 1]
+  const lastPage = lastBook?.[lastBook.length - 1]
+  if (lastPage !== undefined && lastPage[lastPage.length - 1] === event.id) batch.tails.set(threadId, { page: lastPage as string[], key: event.createdAt })
   return news
 }
 
@@ -290,6 +318,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
       Object.assign(draft, createInitialChatState(), { customerId: action.customerId })
       batch.events.reset(emptyTable())
       batch.orders.clear()
+      batch.tails.clear()
       batch.pending.clear()
       batch.threads.clear()
       return true
@@ -450,7 +479,7 @@ const apply = (draft: Draft<ChatState>, batch: Batch, action: ChatAction): boole
     case 'event_deleted': {
       deleteBatchEvent(batch, action.payload.eventId)
       if (draft.threads[action.payload.threadId])
-        batch.orders.set(action.payload.threadId, orderRemove(batch.owned, orderOf(batch, draft, action.payload.threadId), action.payload.eventId))
+        writeOrder(batch, action.payload.threadId, orderRemove(batch.owned, orderOf(batch, draft, action.payload.threadId), action.payload.eventId))
       return true
     }
     case 'queue_position_updated': {
@@ -505,6 +534,7 @@ export const reduceBatch = (state: ChatState, actions: readonly ChatAction[], on
           orders: new Map(),
           pending: new Map(),
           threads: new Set(),
+          tails: new Map(),
           createdAt: (id) => getBatchEvent(batch, id)?.createdAt ?? '',
         }
         for (let i = 0; i < actions.length; i++) if (!apply(draft, batch, actions[i] as ChatAction) && onRepeat) onRepeat(i)
