@@ -1,101 +1,102 @@
 /**
- * The terminal demo: starts the local server, a bot, and a scripted customer that
- * chat through it, and prints the transcript. `pnpm demo` from the project root.
+ * `pnpm demo` from the project root: the local server (SQLite store in `.data/`), the demo
+ * bot, a scripted customer whose chat with the bot is printed in the terminal, then the
+ * chat widget on a local page — the URL to open is printed — until Ctrl-C stops it all.
+ *
+ * `--once`: exits after the transcript, without the widget (a headless check).
+ * `PORT` (default 8080) and `DEMO_PORT` (default 8081) choose the server's and the page's
+ * ports; a busy one is replaced by a free one, `0` means any.
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { createServer as createNetServer } from 'node:net'
-import { createInterface } from 'node:readline'
-import { nextEvent } from '@rapport/core'
-import { createCustomerClient } from '@rapport/node'
-import type { ChatEvent } from '@rapport/protocol'
 import { startEchoBot } from './echoBot'
-import { formatLine } from './transcript'
+import { availablePort } from './demo/ports'
+import { startLocalServer } from './demo/localServer'
+import { runScriptedChat } from './demo/scriptedChat'
+import { buildWidgetScript, serveDemoPage } from './demo/widgetPage'
 
-const SCRIPT = ['Hello!', 'Can you tell me where my order is?', 'Thanks, bye!']
 const ORGANIZATION_ID = 'rapport-demo'
 /** The bot's token for this run: the server accepts it in the demo organization only. */
 const BOT_TOKEN = `demo-bot-${randomBytes(16).toString('hex')}`
 
-const freePort = async (): Promise<number> => {
-  const probe = createNetServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const address = probe.address()
-  probe.close()
-  return typeof address === 'object' && address ? address.port : 8080
+/** The demo bot, connected. */
+const startBot = async (serverUrl: string): Promise<{ stop(): void }> => {
+  const bot = startEchoBot({ serverUrl, organizationId: ORGANIZATION_ID, accessToken: BOT_TOKEN, typingMs: 400 })
+  await bot.client.whenStatus('connected')
+  return bot
 }
 
-const startServer = async (port: number) => {
-  const child = spawn('pnpm', ['--silent', '--filter', '@rapport/server', 'start'], {
-    env: { ...process.env, PORT: String(port), RAPPORT_BOT_TOKEN: BOT_TOKEN, RAPPORT_BOT_ORGANIZATION: ORGANIZATION_ID },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // its own process group, so that stopping it stops pnpm's children too
-    detached: true,
-  })
-  const lines = createInterface({ input: child.stdout })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)))
-    lines.on('line', (line) => {
-      const match = /listening on (\S+)/.exec(line)
-      if (match?.[1]) resolve(match[1])
-    })
-  })
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.pid === undefined) return
-    const exited = once(child, 'exit')
-    process.kill(-child.pid, 'SIGTERM')
-    await exited
-  }
-  process.once('exit', () => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
-  })
-  return { url, stop }
+const portOf = (value: string | undefined, fallback: number): number => {
+  const port = value === undefined || value === '' ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${value}`)
+  return port
 }
+
+const banner = (lines: string[]): string => {
+  const width = Math.max(...lines.map((line) => line.length))
+  const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text)
+  return [`┌${'─'.repeat(width + 4)}┐`, ...lines.map((line) => `│  ${bold(line.padEnd(width))}  │`), `└${'─'.repeat(width + 4)}┘`].join('\n')
+}
+
+/** What is running, stopped last-started first. */
+const running: Array<() => unknown> = []
+const stopAll = async (): Promise<void> => {
+  for (const stop of running.splice(0).reverse()) await stop()
+}
+
+/** Resolves on the first Ctrl-C (or SIGTERM); later ones are ignored while the demo stops (at most 10 s). */
+const untilSignal = (): Promise<NodeJS.Signals> =>
+  new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return
+      stopping = true
+      setTimeout(() => {
+        console.error('The demo did not stop within 10 s; exiting.')
+        process.exit(1)
+      }, 10_000).unref()
+      resolve(signal)
+    }
+    let stopping = false
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
 
 const main = async (): Promise<void> => {
-  const port = process.env.PORT ? Number(process.env.PORT) : await freePort()
-  const server = await startServer(port)
-  console.log(`Local server: ${server.url}\n`)
-  const bot = startEchoBot({ serverUrl: server.url, organizationId: ORGANIZATION_ID, accessToken: BOT_TOKEN, typingMs: 400 })
-  await bot.client.whenStatus('connected')
+  const headless = process.argv.includes('--once')
+  const server = await startLocalServer({
+    port: await availablePort(portOf(process.env.PORT, 8080)),
+    botToken: BOT_TOKEN,
+    organizationId: ORGANIZATION_ID,
+  })
+  running.push(server.stop)
+  console.log(`Local server: ${server.url} (${server.storage})\n`)
+  // built while the scripted chat runs
+  const widgetScript = headless ? null : buildWidgetScript()
+  widgetScript?.catch(() => {})
 
-  const customer = createCustomerClient({ organizationId: ORGANIZATION_ID, clientId: 'rapport-demo', serverUrl: server.url })
-  const printed = new Set<string>()
-  const print = (event: ChatEvent) => {
-    if (printed.has(event.id)) return
-    printed.add(event.id)
-    console.log(formatLine(event, customer.state.getSnapshot().users))
-  }
-  customer.on('incoming_event', ({ event }) => print(event))
-  customer.on('connected', ({ customer: me }) => console.log(`Customer ${me.id} connected\n`))
-  await customer.whenStatus('connected')
+  const bot = await startBot(server.url)
+  running.push(() => bot.stop())
+  await runScriptedChat({ serverUrl: server.url, organizationId: ORGANIZATION_ID })
+  if (!widgetScript) return
 
-  const agentReply = () => nextEvent(customer, 'incoming_event')
-  const [first, ...rest] = SCRIPT
-  const reply = agentReply()
-  const { chat } = await customer.startChat({ chat: { thread: { events: [{ type: 'message', text: first as string }] } } })
-  for (const event of chat.thread?.events ?? []) print(event)
-  await reply
-  for (const text of rest) {
-    const answer = agentReply()
-    print(await customer.sendEvent({ chatId: chat.id, event: { type: 'message', text } }))
-    await answer
-  }
-  const closed = nextEvent(customer, 'chat_deactivated')
-  await customer.deactivateChat({ id: chat.id })
-  await closed
-  console.log('\nChat closed. Transcript complete.')
-
-  customer.destroy()
-  bot.stop()
-  await server.stop()
+  const page = await serveDemoPage({
+    port: await availablePort(portOf(process.env.DEMO_PORT, 8081)),
+    script: await widgetScript,
+    serverUrl: server.url,
+    organizationId: ORGANIZATION_ID,
+  })
+  running.push(page.stop)
+  console.log(`\n${banner([`Open ${page.url} to chat with the bot in the widget.`, 'Ctrl-C stops the demo.'])}\n`)
+  await untilSignal()
+  console.log('\nStopping the demo…')
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+main()
+  .then(stopAll)
+  .then(
+    () => process.exit(0),
+    async (error: unknown) => {
+      console.error(error)
+      await stopAll().catch(() => {})
+      process.exit(1)
+    },
+  )
