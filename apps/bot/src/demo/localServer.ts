@@ -1,12 +1,16 @@
 /**
- * The local server as the demo runs it: its own process (`pnpm --filter @rapport/server
- * start`), with the store `main.ts` picks from the environment — SQLite in the project's
- * git-ignored `.data/` folder unless `RAPPORT_STORAGE`/`RAPPORT_DB` say otherwise — and a
- * bot token valid in the demo organization only.
+ * The local server as the demo runs it: its own process (`apps/server/src/main.ts` run by
+ * Node with tsx as a loader — one process, so the stop signal reaches the server itself,
+ * which closes its store), with the store `main.ts` picks from the environment — SQLite in
+ * the project's git-ignored `.data/` folder unless `RAPPORT_STORAGE`/`RAPPORT_DB` say
+ * otherwise — and a bot token valid in the demo organization only.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const SERVER_DIR = fileURLToPath(new URL('../../../server/', import.meta.url))
 
 export interface LocalServer {
   url: string
@@ -16,10 +20,11 @@ export interface LocalServer {
 }
 
 export const startLocalServer = async (options: { port: number; botToken: string; organizationId: string }): Promise<LocalServer> => {
-  const child = spawn('pnpm', ['--silent', '--filter', '@rapport/server', 'start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@rapport/source', 'src/main.ts'], {
+    cwd: SERVER_DIR,
     env: { ...process.env, PORT: String(options.port), RAPPORT_BOT_TOKEN: options.botToken, RAPPORT_BOT_ORGANIZATION: options.organizationId },
     stdio: ['ignore', 'pipe', 'inherit'],
-    // its own process group: Ctrl-C in the terminal does not reach it, the demo stops it (and pnpm's children with it)
+    // its own process group: Ctrl-C in the terminal does not reach it; the demo stops it
     detached: true,
   })
   const killGroup = (signal: NodeJS.Signals): void => {

@@ -46,7 +46,7 @@ export const demoPageHtml = (options: { serverUrl: string; organizationId: strin
 </head>
 <body>
   <h1>Rapport demo</h1>
-  <p>The chat launcher is in the bottom-right corner. Open it and write: the demo bot answers,
+  <p>The chat launcher is in the bottom-right corner. Open it, fill in the short pre-chat form, and chat: the demo bot answers,
   typing first. Everything is stored by the local server at <code>${escapeHtml(options.serverUrl)}</code>
   (SQLite under <code>.data/</code>): reload the page, or restart <code>pnpm demo</code>, and the chat is still there.</p>
   <p>The widget's JS API (<code>window.RapportWidget</code>):
