@@ -113,6 +113,9 @@ export const startTerminalChat = (
   /** Custom ids of the lines typed here: their events are shown by `send`, not by the push. */
   const ownCustomIds = new Set<string>()
   let historyShown = false
+  let historyDone: () => void = () => {}
+  /** Settles once the last chat is known (or known to be none): a first line waits for it, not to start a second chat. */
+  const historyReady = new Promise<void>((resolve) => (historyDone = resolve))
   const backlog: Array<{ chatId: string; event: ChatEvent }> = []
 
   const typing = new Map<string, string>()
@@ -156,6 +159,7 @@ export const startTerminalChat = (
     } finally {
       historyShown = true
       for (const { chatId, event } of backlog.splice(0)) showEvent(chatId, event)
+      historyDone()
     }
   }
 
@@ -214,7 +218,10 @@ export const startTerminalChat = (
 
   // ------------------------------------------------------------ sending
   const ensureChat = async (): Promise<string> => {
+    // sendEvent waits in the outbox while offline; starting a chat needs the connection
+    await historyReady
     if (chat?.active) return chat.id
+    await client.whenStatus('connected')
     if (chat) {
       await client.resumeChat({ chat: { id: chat.id } })
       chat.active = true
@@ -230,7 +237,11 @@ export const startTerminalChat = (
   const send = (text: string): void => {
     const customId = `rapport_cli_${randomUUID()}`
     ownCustomIds.add(customId)
-    const lines = formatEvent({ id: customId, customId, type: 'message', text, authorId: client.state.getSnapshot().customerId ?? '', createdAt: new Date().toISOString(), threadId: null, properties: {} }, speaker, style)
+    const lines = formatEvent(
+      { id: customId, customId, type: 'message', text, authorId: '', createdAt: new Date().toISOString(), threadId: null, properties: {} },
+      { ...speaker, isMe: () => true },
+      style,
+    )
     print(...lines.map((line, i) => (i === 0 ? `${line} ${style.dim('· pending')}` : line)))
     const at = printedLines
     const settle = (mark: string, fallback: string): void => {
@@ -285,7 +296,19 @@ export const startTerminalChat = (
     else redrawPrompt()
   })
   rl.on('SIGINT', () => stop(0))
-  rl.on('close', () => stop(0))
+  // the end of the input (Ctrl-D, or the end of a pipe): lines typed before it are sent
+  // first; if they cannot be within 10 s, the chat ends with 1
+  rl.on('close', () => {
+    if (ended) return
+    const timer = setTimeout(() => {
+      notice('the last lines could not be sent in 10 s')
+      stop(1)
+    }, 10_000)
+    void sending.then(() => {
+      clearTimeout(timer)
+      stop(0)
+    })
+  })
 
   notice(`connecting to ${options.serverUrl} (organization ${options.organizationId})…`)
   return { done, stop }

@@ -1,8 +1,9 @@
 /**
  * The terminal chat (`rapport chat`, @rapport/node's bin) driven as a user drives it: in a
- * pseudo-terminal (a tmux pane of its own tmux server), against the local server started
- * in-process, with the default bot answering through the agent client. The test types
- * into the pane and reads the screen back (`capture-pane`).
+ * pseudo-terminal (a tmux pane of its own tmux server; skipped where tmux is missing —
+ * `.ci/run` installs it), and through pipes, against the local server started in-process,
+ * with the default bot answering through the agent client. The tests type into the pane
+ * and read the screen back (`capture-pane`).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -80,7 +81,7 @@ const openPane = (args: string[]) => {
 }
 type Pane = ReturnType<typeof openPane>
 
-describe.skipIf(!hasTmux)('rapport chat, in a terminal (tmux)', () => {
+describe('rapport chat', () => {
   const organizationId = 'cli-org'
   let server: TestServer
   let agent: AgentClient
@@ -125,7 +126,7 @@ describe.skipIf(!hasTmux)('rapport chat, in a terminal (tmux)', () => {
     return pane
   }
 
-  it('chats: own lines pending then sent, the bot typing and its reply live, reconnects, Ctrl-C exits 0', async () => {
+  it.skipIf(!hasTmux)('in a terminal (tmux): chats, own lines pending then sent, the bot typing and its reply live, reconnects, Ctrl-C exits 0', async () => {
     const cli = chat()
     await cli.waitFor(/connected to .* as Ada/)
     await cli.waitFor(/no earlier chat/)
@@ -173,7 +174,7 @@ describe.skipIf(!hasTmux)('rapport chat, in a terminal (tmux)', () => {
     expect(cli.screen()).toMatch(/\[terminal: icanon echo \]/)
   }, 90_000)
 
-  it('shows the last chat on start (same identity from --storage), and leaves on /quit', async () => {
+  it.skipIf(!hasTmux)('in a terminal (tmux): shows the last chat on start (same identity from --storage), and leaves on /quit', async () => {
     const cli = chat()
     const screen = await cli.waitFor(/your last chat:[\s\S]*still here/)
     const lines = screen.split('\n')
@@ -227,6 +228,21 @@ describe.skipIf(!hasTmux)('rapport chat, in a terminal (tmux)', () => {
       'HH:MM Rapport Bot: Hello, pipe',
       '-- bye',
     ])
+  }, 60_000)
+
+  it('sends what was piped in before it connected, then exits 0 at the end of its input', async () => {
+    // not spawnSync: the server runs in this process
+    const child = spawn('node', ['--conditions=@rapport/source', '--import', 'tsx', CLI, 'chat', '--server', server.url, '--org', organizationId], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => void (out += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    child.stdin.end('one line from a script\n')
+    expect(await exited).toBe(0)
+    expect(out).toMatch(/You: one line from a script · pending[\s\S]*✓ sent: one line from a script[\s\S]*-- bye/)
+    await heardText('one line from a script')
   }, 60_000)
 
   it('prints the usage on --help (status 0) and refuses a wrong command line (status 2)', () => {
