@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.base'
 
-// the library from src/index.ts, and the `rapport` command (src/cli/main.ts → dist/cli.js)
-export default defineConfig([packageBuild, { entry: { cli: 'src/cli/main.ts' }, format: ['esm'], clean: false, sourcemap: true, target: 'es2022', platform: 'node' }])
+// the library (src/index.ts) and, in the same build, the `rapport` command (src/cli/main.ts → dist/cli.js)
+export default defineConfig({ ...packageBuild, entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' } })
