@@ -36,10 +36,11 @@ const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`
 
 let panes = 0
 
-/** One tmux server (its own socket) with one pane running the CLI. */
+/** One tmux server (its own socket, in a folder of its own) with one pane running the CLI. */
 const openPane = (args: string[]) => {
-  const socket = `rapport-cli-test-${process.pid}-${++panes}`
-  const tmux = (...rest: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...rest], { encoding: 'utf8' })
+  const folder = mkdtempSync(join(tmpdir(), `rapport-tmux-${++panes}-`))
+  const socket = join(folder, 'socket')
+  const tmux = (...rest: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...rest], { encoding: 'utf8' })
   // the shell prints the CLI's exit status (tmux learns it some time after the pane is dead),
   // and the terminal's line discipline after it: `icanon echo` when the CLI gave it back
   const cli = ['node', '--conditions=@rapport/source', '--import', 'tsx', CLI, ...args].map(quote).join(' ')
@@ -72,10 +73,11 @@ const openPane = (args: string[]) => {
     },
     close(): void {
       try {
-        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' })
+        execFileSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' })
       } catch {
         // already gone
       }
+      rmSync(folder, { recursive: true, force: true })
     },
   }
 }
