@@ -5,11 +5,13 @@
  *   pnpm bench                       quick (about two minutes)
  *   BENCH_FULL=1 pnpm bench          the issues' figures: 5 repetitions, 60 s limit, 200 appends
  *   BENCH_ONLY=throughput,append pnpm bench
- *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup, storm, rtt
+ *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup, scale, storm, rtt
  *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
  *                                    pushes per throughput run, and a Rapport run's time limit
  *   BENCH_CLIENTS=1000 BENCH_STORM_STORAGE=memory pnpm bench
  *                                    the reconnect storm's clients per kind (300 quick, 1000 full) and server store (sqlite file by default)
+ *   BENCH_SCALE_CLIENTS=1000 BENCH_SCALE_SEND=0 pnpm bench
+ *                                    synthetic customers in one process (300 quick, 1000 full); logins only (each also starts a chat and sends one message by default)
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -23,6 +25,7 @@ import { appendCost, burst } from './inbound'
 import { memory } from './memory'
 import { row } from './report'
 import { record, summaryTable, writeResults } from './results'
+import { scale } from './scale'
 import { startup } from './startup'
 import { storm } from './storm'
 import { rtt } from './rtt'
@@ -204,6 +207,8 @@ const sections: Record<string, () => Promise<void>> = {
   burst: () => burst({ repetitions: full ? 5 : 3 }),
   memory: () => memory({ clients: 500, repetitions: full ? 5 : 3 }),
   startup: () => startup(full ? { repetitions: 5, warmups: 10, samples: 50 } : { repetitions: 3, warmups: 5, samples: 20 }),
+  scale: () =>
+    scale({ customers: Number(process.env.BENCH_SCALE_CLIENTS ?? (full ? 1_000 : 300)), repetitions: full ? 3 : 1, send: process.env.BENCH_SCALE_SEND !== '0', holdMs: full ? 30_000 : 5_000 }),
   storm: () => storm({ clients: Number(process.env.BENCH_CLIENTS ?? (full ? 1_000 : 300)), repetitions: full ? 3 : 1, outageMs: 3_000, storage: process.env.BENCH_STORM_STORAGE === 'memory' ? 'memory' : 'sqlite' }),
   rtt: () => rtt({ count: Number(process.env.BENCH_SENDS ?? 1_000), repetitions: full ? 5 : 1 }),
 }
