@@ -1,7 +1,7 @@
 /**
  * The terminal chat (`rapport chat`, @rapport/node's bin) driven as a user drives it: in a
- * pseudo-terminal (a tmux pane of its own tmux server; skipped where tmux is missing —
- * `.ci/run` installs it), and through pipes, against the local server started in-process,
+ * pseudo-terminal (a tmux pane of its own tmux server; tmux is required: `.ci/run`
+ * installs it, and without it these tests fail saying so), and through pipes, against the local server started in-process,
  * with the default bot answering through the agent client. The tests type into the pane
  * and read the screen back (`capture-pane`).
  */
@@ -23,6 +23,11 @@ const hasTmux = ((): boolean => {
     return false
   }
 })()
+
+/** The pseudo-terminal tests need tmux: fail with the fix rather than skip. */
+const requireTmux = (): void => {
+  if (!hasTmux) throw new Error('these tests drive the CLI in a tmux pane: install tmux (apt-get install -y tmux)')
+}
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const CLI = join(ROOT, 'packages/node/src/cli/main.ts')
@@ -128,7 +133,8 @@ describe('rapport chat', () => {
     return pane
   }
 
-  it.skipIf(!hasTmux)('in a terminal (tmux): chats, own lines pending then sent, the bot typing and its reply live, reconnects, Ctrl-C exits 0', async () => {
+  it('in a terminal (tmux): chats, own lines pending then sent, the bot typing and its reply live, reconnects, Ctrl-C exits 0', async () => {
+    requireTmux()
     const cli = chat()
     await cli.waitFor(/connected to .* as Ada/)
     await cli.waitFor(/no earlier chat/)
@@ -176,7 +182,8 @@ describe('rapport chat', () => {
     expect(cli.screen()).toMatch(/\[terminal: icanon echo \]/)
   }, 90_000)
 
-  it.skipIf(!hasTmux)('in a terminal (tmux): shows the last chat on start (same identity from --storage), and leaves on /quit', async () => {
+  it('in a terminal (tmux): shows the last chat on start (same identity from --storage), and leaves on /quit', async () => {
+    requireTmux()
     const cli = chat()
     const screen = await cli.waitFor(/your last chat:[\s\S]*still here/)
     const lines = screen.split('\n')
