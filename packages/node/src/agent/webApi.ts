@@ -83,8 +83,11 @@ export const createConfigurationClient = (credential: Credential, options: HttpO
     (await postAction(configurationActionPath(action), payload, credential, options)) as ConfigurationActionMap[A]['response'],
 })
 
-/** `create_bot`: a bot and its secret (for `issue_bot_token`). */
-export const createBot = (config: ConfigurationClient, bot: WireCreateBotRequest): Promise<{ id: string; secret: string }> =>
+/**
+ * `create_bot`: a bot and its secret (for `issue_bot_token`). Also callable as
+ * `createBot(config, bot)` (that overload of the bot framework's `createBot`).
+ */
+export const createBotAccount = (config: ConfigurationClient, bot: WireCreateBotRequest): Promise<{ id: string; secret: string }> =>
   config.request('create_bot', bot)
 
 /** `register_webhook`: the webhook's id. */

@@ -1,0 +1,7 @@
+export * from './bot'
+export * from './botContext'
+export * from './botError'
+export * from './botLogger'
+export * from './botMessage'
+export * from './botOutbox'
+export * from './stateStore'
