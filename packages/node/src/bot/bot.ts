@@ -75,9 +75,12 @@ export interface BotWebhookOptions {
   register?: { config: ConfigurationClient; ownerClientId: string; url?: string; actions?: readonly WebhookAction[] }
 }
 
+/** A transport that may also tell whose it is (its agent id), as the test kit's fake does. */
+export type BotTransport = AgentTransport & { readonly selfId?: string }
+
 export interface BotOptions<S> {
   /** `rtm` or `webhooks` (with `auth`), or a ready `AgentTransport`. */
-  transport: 'rtm' | 'webhooks' | AgentTransport
+  transport: 'rtm' | 'webhooks' | BotTransport
   auth?: BotAuth
   webhooks?: BotWebhookOptions
   /** The bot's own agent id, when the transport cannot tell (a Web API transport without `auth.botId`). */
@@ -232,7 +235,8 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
   taps.setMaxListeners(0)
   const stopController = new AbortController()
 
-  let selfId: string | undefined = options.botId ?? (options.auth && !isRtmAuth(options.auth) ? options.auth.botId : undefined)
+  let selfId: string | undefined =
+    options.botId ?? (options.auth && !isRtmAuth(options.auth) ? options.auth.botId : undefined) ?? (typeof options.transport === 'object' ? options.transport.selfId : undefined)
   let transport: AgentTransport | undefined = typeof options.transport === 'object' ? options.transport : undefined
   let receiver: WebhookReceiver | undefined
   let http: Server | undefined
