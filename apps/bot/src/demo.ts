@@ -7,23 +7,16 @@
  * `PORT` (default 8080) and `DEMO_PORT` (default 8081) choose the server's and the page's
  * ports; a busy one is replaced by a free one, `0` means any.
  */
-import { randomBytes } from 'node:crypto'
-import { startEchoBot } from './echoBot'
 import { availablePort } from './demo/ports'
 import { startLocalServer } from './demo/localServer'
 import { runScriptedChat } from './demo/scriptedChat'
 import { buildWidgetScript, serveDemoPage } from './demo/widgetPage'
+import { demoCredentials, demoServerEnv, startDemoBot } from './startDemoBot'
 
 const ORGANIZATION_ID = 'rapport-demo'
-/** The bot's token for this run: the server accepts it in the demo organization only. */
-const BOT_TOKEN = `demo-bot-${randomBytes(16).toString('hex')}`
-
-/** The demo bot, connected. */
-const startBot = async (serverUrl: string): Promise<{ stop(): void }> => {
-  const bot = startEchoBot({ serverUrl, organizationId: ORGANIZATION_ID, accessToken: BOT_TOKEN, typingMs: 400 })
-  await bot.client.whenStatus('connected')
-  return bot
-}
+/** The demo bot, started: over Web API + webhooks as on the platform, or the agent WebSocket with `--rtm`. */
+const startBot = (serverUrl: string): Promise<{ stop(): Promise<void> }> =>
+  startDemoBot({ serverUrl, transport: process.argv.includes('--rtm') ? 'rtm' : 'webhooks' })
 
 const portOf = (value: string | undefined, fallback: number): number => {
   const port = value === undefined || value === '' ? fallback : Number(value)
@@ -64,8 +57,10 @@ const main = async (): Promise<void> => {
   const headless = process.argv.includes('--once')
   const server = await startLocalServer({
     port: await availablePort(portOf(process.env.PORT, 8080)),
-    botToken: BOT_TOKEN,
+    // the demo's credentials: fresh tokens of this run, valid in the demo organization only
+    botToken: demoCredentials().botToken,
     organizationId: ORGANIZATION_ID,
+    env: demoServerEnv(),
   })
   running.push(server.stop)
   console.log(`Local server: ${server.url} (${server.storage})\n`)

@@ -1,2 +1,4 @@
-export * from './echoBot'
+export * from './demoBot'
+export * from './faq'
+export * from './startDemoBot'
 export * from './transcript'

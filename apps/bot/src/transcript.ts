@@ -9,6 +9,11 @@ export const formatLine = (event: ChatEvent, users: Record<string, ChatUser | un
       return `[${time}] ${author}: ${event.text}`
     case 'system_message':
       return `[${time}] * ${event.text}`
+    case 'rich_message': {
+      const element = event.elements[0]
+      const buttons = element?.buttons?.map((b) => `[${b.text}]`).join(' ') ?? ''
+      return `[${time}] ${author}: ${element?.title ?? ''}${buttons ? ` ${buttons}` : ''}`
+    }
     default:
       return `[${time}] ${author} sent a ${event.type} event`
   }

@@ -19,10 +19,10 @@ export interface LocalServer {
   stop(): Promise<void>
 }
 
-export const startLocalServer = async (options: { port: number; botToken: string; organizationId: string }): Promise<LocalServer> => {
+export const startLocalServer = async (options: { port: number; botToken: string; organizationId: string; env?: Record<string, string> }): Promise<LocalServer> => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@rapport/source', 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, PORT: String(options.port), RAPPORT_BOT_TOKEN: options.botToken, RAPPORT_BOT_ORGANIZATION: options.organizationId },
+    env: { ...process.env, ...options.env, PORT: String(options.port), RAPPORT_BOT_TOKEN: options.botToken, RAPPORT_BOT_ORGANIZATION: options.organizationId },
     stdio: ['ignore', 'pipe', 'inherit'],
     // its own process group: Ctrl-C in the terminal does not reach it; the demo stops it
     detached: true,

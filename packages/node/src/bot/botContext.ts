@@ -3,7 +3,7 @@
  * `chat`, `message`), the conversation's `state`, and what the bot can do in that chat
  * (`reply`, `typing`, `thinking`, `ask`, `handoff`, `customer`).
  */
-import type { AgentCustomer, AgentEvent, AgentEventMap, MessageEvent, Recipients } from '@rapport/protocol'
+import type { AgentCustomer, AgentEventMap, MessageEvent, Recipients } from '@rapport/protocol'
 import type { AgentMethods } from '../agent/agentMethods'
 import type { BotLogger } from './botLogger'
 import type { BotMessage } from './botMessage'
@@ -11,7 +11,8 @@ import type { BotMessage } from './botMessage'
 /** The events a bot handles: the agent events that concern chats. */
 export type BotEventName = Exclude<keyof AgentEventMap, 'connected' | 'disconnected' | 'connection_unstable' | 'connection_recovered'>
 
-export type BotEventOf<K extends BotEventName> = Extract<AgentEvent, { type: K }>
+/** The event of type `K` (a mapped type, so that a context of one event type is a context of any). */
+export type BotEventOf<K extends BotEventName> = { [P in K]: { type: P; payload: AgentEventMap[P] } }[K]
 
 /** Any event a bot handles. */
 export type BotEvent = BotEventOf<BotEventName>
