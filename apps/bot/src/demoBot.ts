@@ -12,6 +12,10 @@ import { type Bot, type BotContext, type BotMessage, type BotOptions, type CrmCl
 import { FAQ, type FaqTopic, findTopic } from './faq'
 
 export interface DemoState {
+  /** Whether the greeting (which also answers a first "hello") was sent. */
+  greeted: boolean
+  /** Customer messages so far. */
+  turns: number
   email?: string
   /** Questions the FAQ could not answer in this chat. */
   misses: number
@@ -34,7 +38,7 @@ export const HUMAN_POSTBACK = 'human'
 
 export const createDemoBot = (options: DemoBotOptions): Bot<DemoState> => {
   const { crm, humanGroupId, faq = FAQ, typingMs = 300, ...botOptions } = options
-  const bot = createBot<DemoState>({ ...botOptions, initialState: () => ({ misses: 0 }) })
+  const bot = createBot<DemoState>({ ...botOptions, initialState: () => ({ greeted: false, turns: 0, misses: 0 }) })
 
   /** Typing, a short pause, then the answer. */
   const say = async (ctx: BotContext<DemoState>, message: BotMessage): Promise<void> => {
@@ -42,8 +46,8 @@ export const createDemoBot = (options: DemoBotOptions): Bot<DemoState> => {
     await new Promise((resolve) => setTimeout(resolve, typingMs))
     await ctx.reply(message)
   }
-  const menu = () =>
-    quickReplies('What can I help you with?', [
+  const menu = (title = 'What can I help you with?') =>
+    quickReplies(title, [
       ...faq.filter((t) => t.title !== undefined).map((t) => ({ text: t.title ?? t.id, postbackId: `${MENU_POSTBACK_PREFIX}${t.id}` })),
       { text: 'Talk to a human', postbackId: HUMAN_POSTBACK },
     ])
@@ -65,8 +69,13 @@ export const createDemoBot = (options: DemoBotOptions): Bot<DemoState> => {
 
   bot.on('incoming_chat', async (ctx) => {
     const name = await nameOf(ctx)
-    await say(ctx, name ? `Hi ${name}! I'm the Rapport demo bot.` : `Hi there! I'm the Rapport demo bot.`)
-    await ctx.reply(menu())
+    await say(ctx, menu(`Hi ${name ?? 'there'}! I'm the Rapport demo bot. What can I help you with?`))
+    ctx.state.greeted = true
+  })
+
+  bot.use(async (ctx, next) => {
+    if (ctx.message) ctx.state.turns += 1
+    await next()
   })
 
   bot.postback(HUMAN_POSTBACK, handoff)
@@ -85,7 +94,11 @@ export const createDemoBot = (options: DemoBotOptions): Bot<DemoState> => {
     await say(ctx, `Thanks! We'll write to ${ctx.state.email}.`)
   })
 
-  bot.message(['hi', 'hello', 'hey'], (ctx) => say(ctx, 'Hello! Ask me about orders, shipping, returns or our hours, or pick a topic above.'))
+  bot.message(['hi', 'hello', 'hey'], async (ctx) => {
+    // a chat's first "hello" was answered by the greeting
+    if (ctx.state.greeted && ctx.state.turns === 1) return
+    await say(ctx, 'Hello! Ask me about orders, shipping, returns or our hours, or pick a topic above.')
+  })
 
   bot.message(async (ctx) => {
     const topic = findTopic(ctx.text, faq)

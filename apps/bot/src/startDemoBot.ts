@@ -11,7 +11,7 @@
  * the default bot's token, and a "Support" group of humans for handoffs.
  */
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Bot, type BotLogger, createBotAccount, createBotTokenSource, createConfigurationClient, createCrmClient } from '@rapport/node'
@@ -73,6 +73,7 @@ export const demoServerEnv = (): Record<string, string> => {
   if (!processEnv) {
     const file = join(tmpdir(), `rapport-demo-server-${process.pid}-${randomBytes(4).toString('hex')}.json`)
     writeFileSync(file, JSON.stringify(demoServerOptions(demoCredentials())), { mode: 0o600 })
+    process.once('exit', () => rmSync(file, { force: true }))
     processEnv = { RAPPORT_SERVER_CONFIG: file }
   }
   return processEnv

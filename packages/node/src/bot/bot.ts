@@ -335,7 +335,8 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
       const { event_id: eventId } = await throttled.request('send_event', { chat_id: chatId, event: botMessageToWire(content, replyOptions.visibility) })
       sentIds.add(eventId)
       log.debug({ chatId, eventId, text: describeBotMessage(content) }, 'reply sent')
-      if (typingOn.delete(chatId)) await api.sendTypingIndicator({ chatId, isTyping: false })
+      // best effort: the chat may have ended with this very reply
+      if (typingOn.delete(chatId)) await api.sendTypingIndicator({ chatId, isTyping: false }).catch((error: unknown) => log.debug({ chatId, err: error }, 'typing off failed'))
       return { eventId }
     }
     const ctx: BotContext<S> = {
