@@ -96,3 +96,14 @@ describe.each(['webhooks', 'rtm'] as const)('the demo bot over %s', (transport) 
     expect(fromBot).toHaveLength(taken)
   })
 })
+
+describe('startDemoBot', () => {
+  it('fails to start with a token the server refuses, over either transport', async () => {
+    const credentials = createDemoCredentials()
+    const server = await createServer({ port: 0, ...demoServerOptions(credentials) })
+    cleanups.push(() => server.close())
+    const wrong = { ...credentials, botToken: 'not-the-token', owner: { ...credentials.owner, token: 'not-the-token' } }
+    await expect(startDemoBot({ serverUrl: server.url, transport: 'rtm', credentials: wrong, logger: silentLogger })).rejects.toThrow(/could not connect/)
+    await expect(startDemoBot({ serverUrl: server.url, transport: 'webhooks', credentials: wrong, logger: silentLogger })).rejects.toMatchObject({ code: 'AUTHENTICATION' })
+  })
+})

@@ -630,8 +630,17 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`
   }
 
+  const listen = (opened: AgentTransport): void => {
+    if (unsubscribe) return
+    const subscription = opened.events$.subscribe({ next: accept })
+    unsubscribe = () => subscription.unsubscribe()
+  }
+
   const openTransport = async (): Promise<AgentTransport> => {
-    if (transport) return transport
+    if (transport) {
+      listen(transport)
+      return transport
+    }
     const auth = options.auth
     if (!auth) throw new TypeError(`createBot: transport '${String(options.transport)}' needs auth`)
     if (options.transport === 'rtm') {
@@ -644,7 +653,19 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
         ...(options.connection && { connection: options.connection }),
       })
       transport = client.transport
-      await client.rtm.whenStatus('connected')
+      // listening before the login completes: no push of the first moments is missed
+      listen(client.transport)
+      // connected, or refused for good (a wrong token: `disconnected`)
+      await new Promise<void>((resolve, reject) => {
+        const off = client.on('disconnected', ({ reason }) => {
+          off()
+          reject(new Error(`The bot could not connect: ${reason}`))
+        })
+        void client.rtm.whenStatus('connected').then(() => {
+          off()
+          resolve()
+        })
+      })
       selfId = client.rtm.profile?.id ?? selfId
       return client.transport
     }
@@ -653,6 +674,7 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
     if (!webhooks) throw new TypeError("createBot: transport 'webhooks' needs webhooks { secretKey }")
     const client = createAgentWebClient({ token: auth.token, ...(auth.baseUrl !== undefined && { baseUrl: auth.baseUrl }) })
     transport = client.transport
+    listen(client.transport)
     receiver = client.createWebhookReceiver({
       secretKey: webhooks.secretKey,
       onError: (error) => report(new BotError('TRANSPORT_FAILED', 'A webhook delivery failed', { cause: error })),
@@ -698,8 +720,6 @@ const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
     starting ??= (async () => {
       phase = 'starting'
       const opened = await openTransport()
-      const subscription = opened.events$.subscribe({ next: accept })
-      unsubscribe = () => subscription.unsubscribe()
       if (opened.kind === 'web' && options.routingStatus !== false) await api.setRoutingStatus(options.routingStatus ?? 'accepting_chats')
       installSignals()
       phase = 'running'
