@@ -81,7 +81,14 @@ const refusesConnections = (url: string): Promise<boolean> =>
     socket.once('error', () => resolve(true))
   })
 
-const TRANSCRIPT = [/\] Customer: Hello!/, /\] Rapport Bot: Hello! I am the Rapport bot/, /\] Customer: Thanks, bye!/, /Chat closed\. Transcript complete\./]
+const TRANSCRIPT = [
+  /\] Customer: Hello!/,
+  // the demo bot (over webhooks): the greeting with its quick replies, then an answer from the FAQ table
+  /\] Rapport Bot: Hi there! I'm the Rapport demo bot\. What can I help you with\? \[Where is my order\?\]/,
+  /\] Customer: Can you tell me where my order is\?\n\[[\d:]+\] Rapport Bot: Orders ship within 1 business day/,
+  /\] Customer: Thanks, bye!\n\[[\d:]+\] Rapport Bot: You are welcome/,
+  /Chat closed\. Transcript complete\./,
+]
 
 afterEach(() => {
   for (const run of runs.splice(0)) {
