@@ -84,8 +84,7 @@ export const createConfigurationClient = (credential: Credential, options: HttpO
 })
 
 /**
- * `create_bot`: a bot and its secret (for `issue_bot_token`). Also callable as
- * `createBot(config, bot)` (that overload of the bot framework's `createBot`).
+ * `create_bot`: a bot and its secret (for `issue_bot_token`).
  */
 export const createBotAccount = (config: ConfigurationClient, bot: WireCreateBotRequest): Promise<{ id: string; secret: string }> =>
   config.request('create_bot', bot)

@@ -18,11 +18,11 @@ import { EventEmitter, on as eventsOn } from 'node:events'
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AgentClientConfig } from '@rapport/core'
-import type { AgentActionMap, AgentCustomer, AgentEvent, MessageEvent, RoutingStatus, WebhookAction, WireCreateBotRequest } from '@rapport/protocol'
+import type { AgentActionMap, AgentCustomer, AgentEvent, MessageEvent, RoutingStatus, WebhookAction } from '@rapport/protocol'
 import { createAgentRtmClient, createAgentWebClient } from '../agent/agentClients'
 import { type AgentMethods, createAgentMethods } from '../agent/agentMethods'
 import type { AgentAction, AgentTransport } from '../agent/agentTransport'
-import { type BotTokenSource, type ConfigurationClient, createBotAccount, registerWebhook, unregisterWebhook } from '../agent/webApi'
+import { type BotTokenSource, type ConfigurationClient, registerWebhook, unregisterWebhook } from '../agent/webApi'
 import type { WebhookReceiver } from '../agent/webhookReceiver'
 import { type AskOptions, type BotChat, type BotContext, type BotEvent, type BotEventName, type BotEventOf, type MessageContext, type Middleware, type PostbackContext, compose } from './botContext'
 import { BotError } from './botError'
@@ -201,16 +201,10 @@ interface Deadline {
 }
 
 /**
- * A bot on a transport (`createBot({ auth, transport })`), or — with a Configuration API
- * client and a bot's settings — the `create_bot` action (`createBotAccount`).
+ * A bot on a transport: `createBot({ auth, transport })`. (Creating the bot's account on
+ * the platform is `createBotAccount`, the Configuration API's `create_bot`.)
  */
-export function createBot<S = Record<string, unknown>>(options: BotOptions<S>): Bot<S>
-export function createBot(config: ConfigurationClient, bot: WireCreateBotRequest): Promise<{ id: string; secret: string }>
-export function createBot<S>(first: BotOptions<S> | ConfigurationClient, bot?: WireCreateBotRequest): Bot<S> | Promise<{ id: string; secret: string }> {
-  if (bot !== undefined && !('transport' in first)) return createBotAccount(first, bot)
-  if (!('transport' in first)) throw new TypeError('createBot needs { transport } (or a configuration client and the bot to create)')
-  return createBotRuntime(first)
-}
+export const createBot = <S = Record<string, unknown>>(options: BotOptions<S>): Bot<S> => createBotRuntime(options)
 
 const createBotRuntime = <S>(options: BotOptions<S>): Bot<S> => {
   const debug = options.debug ?? isBotDebugEnabled(process.env.RAPPORT_DEBUG)

@@ -11,7 +11,7 @@ import {
   type AgentApiClient,
   createAgentRtmClient,
   createAgentWebClient,
-  createBot,
+  createBotAccount,
   createBotTokenSource,
   createConfigurationClient,
   registerWebhook,
@@ -49,7 +49,7 @@ const rtmBot = async (server: RapportServer): Promise<Bot> => {
 /** A bot made as on the platform: create_bot, a renewing token, webhooks to a local receiver, then accepting chats. */
 const webBot = async (server: RapportServer): Promise<Bot> => {
   const config = createConfigurationClient({ basic: { login: ALICE.id, password: 'alice-token' } }, { baseUrl: server.url })
-  const bot = await createBot(config, { name: 'Web Bot', owner_client_id: 'e2e-client' })
+  const bot = await createBotAccount(config, { name: 'Web Bot', owner_client_id: 'e2e-client' })
   const token = createBotTokenSource(config, { botId: bot.id, clientId: 'e2e-client', botSecret: bot.secret, organizationId: ORG })
   const client = createAgentWebClient({ baseUrl: server.url, token })
   const receiver = client.createWebhookReceiver({ secretKey: 'e2e-webhook-secret' })
@@ -170,7 +170,7 @@ describe('Web API setup', () => {
   it('renews the bot token before its 24 h expiry, and errors carry the documented code', async () => {
     const server = await startServer({ agents: TWO_AGENTS })
     const config = createConfigurationClient({ token: 'alice-token' }, { baseUrl: server.url })
-    const bot = await createBot(config, { name: 'Renewing Bot', owner_client_id: 'c1' })
+    const bot = await createBotAccount(config, { name: 'Renewing Bot', owner_client_id: 'c1' })
     let now = Date.now()
     const token = createBotTokenSource(config, { botId: bot.id, clientId: 'c1', botSecret: bot.secret, organizationId: ORG }, { now: () => now })
     const first = await token()
@@ -184,7 +184,7 @@ describe('Web API setup', () => {
     await expect(client.getChat({ chatId: 'NOPE' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
     const stranger = createAgentWebClient({ baseUrl: server.url, token: 'not-a-token' })
     await expect(stranger.listChats()).rejects.toMatchObject({ code: 'AUTHENTICATION' })
-    await expect(createBot(createConfigurationClient({ token: renewed }, { baseUrl: server.url }), { name: 'x' })).rejects.toMatchObject({
+    await expect(createBotAccount(createConfigurationClient({ token: renewed }, { baseUrl: server.url }), { name: 'x' })).rejects.toMatchObject({
       code: 'AUTHORIZATION',
     })
   })
