@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Stack, composer, launchBrowser, launcher, openPage, panel, screenshot, startStack } from './harness'
+import { type Stack, composer, launchBrowser, launcher, openPage, panel, screenshot, startChatThroughPrechat, startStack } from './harness'
 
 let stack: Stack
 let browser: Browser
@@ -21,17 +21,6 @@ const focused = (page: Page) =>
     const active = document.activeElement === host ? host?.shadowRoot?.activeElement : document.activeElement
     return active ? { tag: active.tagName.toLowerCase(), label: active.getAttribute('aria-label'), inWidget: document.activeElement === host } : null
   })
-
-/** Opens the panel and starts a chat through the prechat form (group 0 has one by default). */
-const startChatThroughPrechat = async (page: Page, question: string, submit = 'Start the chat'): Promise<void> => {
-  await launcher(page).click()
-  await expect.poll(() => panel(page).isVisible()).toBe(true)
-  const form = page.locator('rapport-widget [data-testid="form"]')
-  await form.waitFor()
-  await form.getByLabel('Name:').fill('Ada')
-  await form.getByLabel('Question:', { exact: false }).fill(question)
-  await form.getByRole('button', { name: submit }).click()
-}
 
 describe('the widget on a page (script-tag build)', () => {
   test('shows the launcher, opens, and the bot answers a message', async () => {
