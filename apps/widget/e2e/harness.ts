@@ -203,8 +203,8 @@ export const customerIdOf = async (page: Page): Promise<string> => {
 export const item = (page: Page, text: string | RegExp) => page.locator('rapport-widget li', { hasText: text })
 
 /** Opens the panel and starts a chat through the prechat form (group 0 has one by default). */
-export const startChatThroughPrechat = async (page: Page, question: string, submit = 'Start the chat'): Promise<void> => {
-  await launcher(page).click()
+export const startChatThroughPrechat = async (page: Page, question: string, submit = 'Start the chat', options: { open?: boolean } = {}): Promise<void> => {
+  if (options.open !== false) await launcher(page).click()
   await panel(page).waitFor()
   const form = page.locator('rapport-widget [data-testid="form"]')
   await form.waitFor()
