@@ -1,8 +1,11 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineProject } from 'vitest/config'
 import { sourceResolve } from '../../vitest.shared'
 
 export default defineProject({
   ...sourceResolve,
+  // compiles the components for the component tests (src/components/__tests__, in happy-dom)
+  plugins: [svelte()],
   test: {
     name: 'widget',
     environment: 'node',
