@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { FakeEnv } from '@rapport/testing'
 import { type Component, flushSync, mount, unmount } from 'svelte'
-import { type CustomerSDK, type EventEntity, init } from '@rapport/customer-sdk'
+import { type ConnectionSnapshot, type CustomerSDK, type EventEntity, init } from '@rapport/customer-sdk'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { throttleLatest } from '../../lib/throttle'
+import Banner from '../Banner.svelte'
 import Composer from '../Composer.svelte'
 import Message from '../Message.svelte'
 import MessageList from '../MessageList.svelte'
@@ -127,6 +128,19 @@ describe('Composer', () => {
     sendButton.click()
     flushSync()
     expect(onsend).toHaveBeenCalledExactlyOnceWith('ok')
+  })
+})
+
+describe('Banner', () => {
+  const bannerText = (connection: Partial<ConnectionSnapshot>) =>
+    render(Banner, { connection: { status: 'connected', reason: null, unstable: false, nextRetryAt: null, ...connection } }).querySelector('[data-testid="connection-banner"]')?.textContent ?? null
+
+  test('says reconnecting while waiting and while trying again after a lost session; nothing once connected', () => {
+    expect(bannerText({ status: 'connecting' })).toBe('Connecting…')
+    expect(bannerText({ status: 'reconnecting', reason: 'connection_lost', nextRetryAt: 1 })).toBe('Connection lost. Reconnecting…')
+    expect(bannerText({ status: 'connecting', reason: 'connection_lost' })).toBe('Connection lost. Reconnecting…')
+    expect(bannerText({ status: 'connected', unstable: true })).toBe('The connection is unstable…')
+    expect(bannerText({ status: 'connected' })).toBeNull()
   })
 })
 
