@@ -168,7 +168,7 @@ describe('chat flows', () => {
     await agent().deactivateChat({ id: chatId })
     const rating = widget(page, '[data-testid="rating"]')
     await rating.waitFor()
-    await rating.getByRole('button', { name: /Good/ }).click()
+    await rating.getByRole('button', { name: 'Good', exact: true }).click()
     await rating.getByLabel('Add a comment (optional)').fill('Quick and kind')
     await screenshot(page, 'rating-form')
     await rating.getByRole('button', { name: 'Send rating' }).click()
