@@ -10,6 +10,8 @@ export default defineProject({
     name: 'widget',
     environment: 'node',
     include: ['src/**/__tests__/*.test.ts', 'e2e/**/*.test.ts'],
+    // the script-tag build, once for all the browser test files
+    globalSetup: ['e2e/globalSetup.ts'],
     // a real browser against a real server, on a busy 2-core machine
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -8,14 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { startEchoBot } from '@rapport/bot'
 import { DEFAULT_AGENTS, MemoryStorage, type RapportServer, createServer } from '@rapport/server'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
-import { build } from 'vite'
+import { inject } from 'vitest'
+import { WIDGET_DIR, buildWidgetInto } from './build'
 
-export const WIDGET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
+export { WIDGET_DIR }
 export const ORGANIZATION_ID = 'rapport-widget-e2e'
 export const ARTIFACTS = join(WIDGET_DIR, 'test-results')
 const BOT_ID = DEFAULT_AGENTS[0]?.id ?? 'bot@rapport.local'
@@ -32,12 +32,15 @@ export const chromiumPath = (): string => {
 }
 
 let built: Promise<string> | null = null
-/** Builds `rapport-widget.js` (the script-tag build) into a temporary folder; once per process. */
+/**
+ * The script-tag build, `rapport-widget.js`: the one the project's global setup built for
+ * the run, else (a harness used outside it) built here into a temporary folder, once.
+ */
 export const buildWidget = (): Promise<string> =>
   (built ??= (async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'rapport-widget-'))
-    await build({ root: WIDGET_DIR, configFile: join(WIDGET_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
-    return readFileSync(join(outDir, 'rapport-widget.js'), 'utf8')
+    const provided = inject('widgetScriptPath')
+    const path = provided && existsSync(provided) ? provided : await buildWidgetInto(mkdtempSync(join(tmpdir(), 'rapport-widget-')))
+    return readFileSync(path, 'utf8')
   })())
 
 export interface PageOptions {
