@@ -171,6 +171,18 @@ describe('chat flows', () => {
     await rating.getByRole('button', { name: 'Good', exact: true }).click()
     await rating.getByLabel('Add a comment (optional)').fill('Quick and kind')
     await screenshot(page, 'rating-form')
+    // the form does not crowd out the conversation (it scrolls within its part of the panel)
+    const listHeight = await widget(page, '[role="region"]').evaluate((el) => el.getBoundingClientRect().height)
+    const panelHeight = await panel(page).evaluate((el) => el.getBoundingClientRect().height)
+    expect(listHeight).toBeGreaterThanOrEqual(panelHeight * 0.3)
+    // and the list, shrunk by it, still shows its newest item
+    const newestInView = () =>
+      widget(page, '[role="region"]').evaluate((scroller) => {
+        const items = scroller.querySelectorAll('li')
+        const newest = items[items.length - 1]
+        return !!newest && newest.getBoundingClientRect().bottom <= scroller.getBoundingClientRect().bottom + 1
+      })
+    await expect.poll(newestInView, POLL).toBe(true)
     await rating.getByRole('button', { name: 'Send rating' }).click()
     await rating.getByText('Thank you for your rating.').waitFor()
     await screenshot(page, 'rating-done')

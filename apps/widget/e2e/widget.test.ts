@@ -121,6 +121,14 @@ describe('the widget on a page (script-tag build)', () => {
     })
     expect(visible.top).toBeGreaterThanOrEqual(visible.viewportTop)
     expect(visible.bottom).toBeLessThanOrEqual(visible.viewportBottom)
+    // the newest message stays in view above it
+    const newestInView = () =>
+      page.locator('rapport-widget [role="region"]').evaluate((scroller) => {
+        const items = scroller.querySelectorAll('li')
+        const newest = items[items.length - 1]
+        return !!newest && newest.getBoundingClientRect().bottom <= scroller.getBoundingClientRect().bottom + 1
+      })
+    await expect.poll(newestInView, { timeout: 30_000 }).toBe(true)
     await screenshot(page, 'mobile-keyboard')
     // zoomed in and panned down (the visible part is the lower half of the layout viewport): the panel follows it
     await page.setViewportSize({ width: 390, height: 844 })
