@@ -19,6 +19,7 @@ import { gzipSync } from 'node:zlib'
 import { type ChatAction, chatReducer, initialChatState } from '@rapport/core'
 import { type ChatEvent, decodeServerFrame, parsePush } from '@rapport/protocol'
 import { build } from 'esbuild'
+import { build as viteBuild } from 'vite'
 import { produce } from 'immer'
 import { Bench } from 'tinybench'
 import { appendCost, burst } from './inbound'
@@ -53,6 +54,24 @@ const gzipKiB = (bytes: Buffer): number => gzipSync(bytes).length / 1024
 
 /** One part imported alone from the SDK's entry, as an app would (ESM, tree-shaken). */
 const part = async (names: string): Promise<number> => gzipKiB(await bundle({ code: `export { ${names} } from '${sdkSource}'` }, SOURCE, 'esm'))
+
+/** The widget's budget in .size-limit.json (gzip), read so that the two never disagree. */
+const WIDGET_BUDGET_KIB = (() => {
+  const entries: unknown = JSON.parse(readFileSync(new URL('../.size-limit.json', import.meta.url), 'utf8'))
+  const entry = Array.isArray(entries) ? entries.find((e: { path?: unknown }) => e.path === 'apps/widget/dist/rapport-widget.js') : undefined
+  const match = /^([\d.]+) KiB$/.exec(String(entry?.limit))
+  return match ? Number(match[1]) : Number.NaN
+})()
+
+/** `apps/widget`'s `vite build` (the IIFE `rapport-widget.js`), in memory. */
+const buildWidgetScript = async (): Promise<Buffer> => {
+  const root = new URL('../apps/widget/', import.meta.url).pathname
+  const output = await viteBuild({ root, configFile: `${root}vite.config.ts`, logLevel: 'silent', build: { write: false } })
+  const outputs = Array.isArray(output) ? output : [output]
+  for (const result of outputs)
+    if ('output' in result) for (const file of result.output) if (file.type === 'chunk' && file.fileName === 'rapport-widget.js') return Buffer.from(file.code)
+  throw new Error('vite build of apps/widget made no rapport-widget.js')
+}
 
 const size = async (): Promise<void> => {
   console.log('\n# Size of the browser bundle (minified, gzip) — baseline: @livechat/customer-sdk 4.0.2, bundled the same way')
@@ -101,6 +120,21 @@ const size = async (): Promise<void> => {
     row('script-tag build, dist (gzip)', global, gzip.theirs, 'KiB')
     record({ section: 'size', metric: 'script-tag build customer-sdk.global.js (gzip)', unit: 'KiB', rapport: global, official: gzip.theirs, other: { label: 'budget', value: 28.8 }, target: { against: 'other', max: 1 } })
   } else console.log('script-tag build: not built (pnpm build first)')
+
+  // the chat widget as a site ships it: apps/widget's one-file script-tag build (Svelte,
+  // its styles, @rapport/svelte and the SDK), built here with the widget's own Vite config
+  const widget = await buildWidgetScript()
+  const widgetGzip = gzipKiB(widget)
+  row('widget script-tag build (gzip) ÷ its budget', widgetGzip, WIDGET_BUDGET_KIB, 'KiB')
+  record({
+    section: 'size',
+    metric: 'chat widget script-tag build rapport-widget.js (min+gzip)',
+    unit: 'KiB',
+    rapport: widgetGzip,
+    other: { label: 'budget (.size-limit.json)', value: WIDGET_BUDGET_KIB },
+    target: { against: 'other', max: 1 },
+    note: `minified ${(widget.length / 1024).toFixed(1)} KiB; the SDK's own bundle is most of it`,
+  })
 
   for (const [label, names] of [
     ['init alone', 'init'],

@@ -48,10 +48,21 @@ export const startEchoBot = (options: EchoBotOptions): { client: AgentClient; st
   }
   const fromCustomer = (event: ChatEvent): event is Extract<ChatEvent, { type: 'message' }> =>
     event.type === 'message' && event.authorId !== client.profile?.id && event.authorId !== 'system'
-  // a chat that starts with a message arrives whole, in `incoming_chat`
+  /** The question of a filled prechat form (the widget starts a chat with the form alone). */
+  const prechatQuestion = (event: ChatEvent): string | null => {
+    if (event.type !== 'filled_form' || event.authorId === client.profile?.id) return null
+    const answer = event.fields.find((field) => field.type === 'question')?.answer
+    return typeof answer === 'string' && answer.trim() !== '' ? answer : null
+  }
+  // a chat that starts with a message (or a prechat form) arrives whole, in `incoming_chat`
   client.on('incoming_chat', ({ chat }) => {
     const last = chat.thread?.events.at(-1)
-    if (last && fromCustomer(last)) answer(chat.id, last.text)
+    if (!last) return
+    if (fromCustomer(last)) answer(chat.id, last.text)
+    else {
+      const question = prechatQuestion(last)
+      if (question !== null) answer(chat.id, question)
+    }
   })
   client.on('incoming_event', ({ chatId, event }) => {
     if (fromCustomer(event)) answer(chatId, event.text)

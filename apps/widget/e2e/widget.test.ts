@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Stack, composer, launchBrowser, launcher, openPage, panel, screenshot, startStack } from './harness'
+import { type Stack, composer, launchBrowser, launcher, openPage, panel, screenshot, startChatThroughPrechat, startStack } from './harness'
 
 let stack: Stack
 let browser: Browser
@@ -21,17 +21,6 @@ const focused = (page: Page) =>
     const active = document.activeElement === host ? host?.shadowRoot?.activeElement : document.activeElement
     return active ? { tag: active.tagName.toLowerCase(), label: active.getAttribute('aria-label'), inWidget: document.activeElement === host } : null
   })
-
-/** Opens the panel and starts a chat through the prechat form (group 0 has one by default). */
-const startChatThroughPrechat = async (page: Page, question: string, submit = 'Start the chat'): Promise<void> => {
-  await launcher(page).click()
-  await expect.poll(() => panel(page).isVisible()).toBe(true)
-  const form = page.locator('rapport-widget [data-testid="form"]')
-  await form.waitFor()
-  await form.getByLabel('Name:').fill('Ada')
-  await form.getByLabel('Question:', { exact: false }).fill(question)
-  await form.getByRole('button', { name: submit }).click()
-}
 
 describe('the widget on a page (script-tag build)', () => {
   test('shows the launcher, opens, and the bot answers a message', async () => {
@@ -118,6 +107,52 @@ describe('the widget on a page (script-tag build)', () => {
     const submit = await page.locator('rapport-widget [data-testid="form"] button[type="submit"]').boundingBox()
     expect((submit?.y ?? Infinity) + (submit?.height ?? 0)).toBeLessThanOrEqual(844)
     await screenshot(page, 'mobile-open')
+
+    // the on-screen keyboard: the visible height shrinks to 400 px; the composer stays in it
+    await startChatThroughPrechat(page, 'Hello there', 'Start the chat', { open: false })
+    await page.locator('rapport-widget li', { hasText: 'I am the Rapport bot' }).waitFor()
+    await composer(page).focus()
+    await page.setViewportSize({ width: 390, height: 400 })
+    await expect.poll(() => panel(page).evaluate((el) => Math.round(el.getBoundingClientRect().height)), { timeout: 30_000 }).toBe(400)
+    const visible = await composer(page).evaluate((el) => {
+      const box = el.getBoundingClientRect()
+      const viewport = window.visualViewport
+      return { top: box.top, bottom: box.bottom, viewportTop: viewport?.offsetTop ?? 0, viewportBottom: (viewport?.offsetTop ?? 0) + (viewport?.height ?? innerHeight) }
+    })
+    expect(visible.top).toBeGreaterThanOrEqual(visible.viewportTop)
+    expect(visible.bottom).toBeLessThanOrEqual(visible.viewportBottom)
+    // the newest message stays in view above it
+    const newestInView = () =>
+      page.locator('rapport-widget [role="region"]').evaluate((scroller) => {
+        const items = scroller.querySelectorAll('li')
+        const newest = items[items.length - 1]
+        return !!newest && newest.getBoundingClientRect().bottom <= scroller.getBoundingClientRect().bottom + 1
+      })
+    await expect.poll(newestInView, { timeout: 30_000 }).toBe(true)
+    await screenshot(page, 'mobile-keyboard')
+    // zoomed in and panned down (the visible part is the lower half of the layout viewport): the panel follows it
+    await page.setViewportSize({ width: 390, height: 844 })
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 })
+    await page.mouse.move(100, 20)
+    await page.mouse.wheel(0, 1000)
+    const inView = (selector: 'textarea' | 'header') =>
+      page.locator(`rapport-widget [data-testid="panel"] ${selector}`).last().evaluate((el) => {
+        const viewport = window.visualViewport
+        const box = el.getBoundingClientRect()
+        return (
+          viewport !== null &&
+          viewport.offsetTop > 300 &&
+          box.top >= viewport.offsetTop - 1 &&
+          box.bottom <= viewport.offsetTop + viewport.height + 1 &&
+          box.left >= viewport.offsetLeft - 1 &&
+          box.right <= viewport.offsetLeft + viewport.width + 1
+        )
+      })
+    await expect.poll(() => inView('textarea'), { timeout: 30_000 }).toBe(true)
+    expect(await inView('header')).toBe(true)
+    await screenshot(page, 'mobile-zoomed')
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 })
     await page.locator('rapport-widget [data-testid="panel"] button[aria-label="Close chat"]').click()
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('visible')
     await context.close()

@@ -33,6 +33,9 @@ export interface ResolvedConfig {
 
 export const DEFAULT_PRIMARY_COLOR = '#2f5bea'
 
+/** The sneak peek (what the customer is typing) goes to the agent at most this often. */
+export const SNEAK_PEEK_MS = 400
+
 /** The platform's upload limit (10 MiB); checked before an upload starts. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

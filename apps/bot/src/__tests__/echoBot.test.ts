@@ -29,4 +29,26 @@ describe('echo bot', () => {
       await server.close()
     }
   })
+
+  it('answers the question of a prechat form a chat starts with', async () => {
+    const server = await createServer({ port: 0 })
+    const { access_token } = server.admin.issueAgentToken('bot@rapport.local', 'bot-org')
+    const bot = startEchoBot({ serverUrl: server.url, organizationId: 'bot-org', accessToken: access_token })
+    const customer = createCustomerClient({ organizationId: 'bot-org', clientId: 'test', serverUrl: server.url })
+    try {
+      await bot.client.whenStatus('connected')
+      await customer.whenStatus('connected')
+      const reply = nextEvent(customer, 'incoming_event')
+      const fields = [
+        { type: 'name', id: '1', label: 'Name:', answer: 'Ada' },
+        { type: 'question', id: '2', label: 'Question:', answer: 'Where is my order?' },
+      ]
+      await customer.startChat({ chat: { thread: { events: [{ type: 'filled_form', formId: 'prechat', formType: 'prechat', fields }] } } })
+      expect((await reply).event).toMatchObject({ type: 'message', text: defaultReply('Where is my order?'), authorId: 'bot@rapport.local' })
+    } finally {
+      customer.destroy()
+      bot.stop()
+      await server.close()
+    }
+  })
 })
