@@ -8,6 +8,7 @@ import {
   type Region,
   createRequestId,
   customerRtmUrl,
+  customerTokenUrl,
   parseLogin,
   resolveEndpoints,
 } from '@rapport/protocol'
@@ -132,6 +133,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     ...(config.region !== undefined && { region: config.region }),
     disconnectPush: 'customer_disconnected',
     urlFor: (region) => customerRtmUrl(endpoints(region ?? config.region), config.organizationId),
+    ...(config.identityProvider === undefined && { tokenUrl: () => customerTokenUrl(endpoints(config.region), config) }),
     getToken: async (fresh) => {
       const token = fresh ? await auth.getFreshToken() : await auth.getToken()
       return { token: `${token.tokenType} ${token.accessToken}`, customerId: token.entityId }

@@ -16,6 +16,6 @@ export {
   typingUsers,
   unreadCount,
 } from '@rapport/core'
-export type { ChatListItem, ConnectionSnapshot, UploadEntity, EventStatus, Diagnostic, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
+export type { ChatListItem, ConnectionFailure, ConnectionSnapshot, UploadEntity, EventStatus, Diagnostic, EventEntity, ExternalStore, Selector, ThreadEntity, ChatEntity } from '@rapport/core'
 export type { ChatState, ConnectionStatus, CustomerAuth, Token } from '@rapport/core'
 export type * from '@rapport/protocol'
