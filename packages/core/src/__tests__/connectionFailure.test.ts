@@ -60,7 +60,7 @@ describe('connection.lastError', () => {
     env.clock.advance(resolvePolicy().connectTimeoutMs)
     await flush()
     expect(client.connection.getSnapshot().lastError).toMatchObject({ stage: 'socket', code: 'REQUEST_TIMEOUT', url: socketUrl })
-    expect(client.connection.getSnapshot().lastError?.message).toMatch(/^The socket did not open within \d+ ms$/)
+    expect(client.connection.getSnapshot().lastError?.message).toMatch(/^No answer within \d+ ms$/)
     expect(events).toEqual([])
     client.destroy()
   })

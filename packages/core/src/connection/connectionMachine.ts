@@ -27,9 +27,9 @@ export interface SessionPorts {
 
 /** A socket that did not open, or a login not answered, in time. */
 const CONNECT_TIMEOUT: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: false }
-const timedOut = (stage: AttemptFailure['stage'], what: string, ms: number): EndInfo => ({
+const timedOut = (stage: AttemptFailure['stage'], ms: number): EndInfo => ({
   ...CONNECT_TIMEOUT,
-  failure: { stage, code: 'REQUEST_TIMEOUT', message: `${what} within ${ms} ms` },
+  failure: { stage, code: 'REQUEST_TIMEOUT', message: `No answer within ${ms} ms` },
 })
 /** Unstable past the grace period: the socket is replaced, and the app is told. */
 const UNSTABLE_END: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: true }
@@ -150,21 +150,24 @@ export interface EndInfo {
 const errorOf = (error: unknown): ChatError =>
   error instanceof ChatError ? error : new ChatError('CONNECTION_LOST', error instanceof Error ? error.message : String(error))
 
+/** `message (detail, detail)`, without the parentheses when there is no detail. */
+const withDetails = (message: string, ...details: unknown[]): string => {
+  const known = details.filter((d) => d !== undefined && d !== '')
+  return known.length > 0 ? `${message} (${known.join(', ')})` : message
+}
+
 /** An error as a failure of `stage`: its code, its message and what its data says of the cause. */
 const failureOf = (stage: AttemptFailure['stage'], cause: unknown): AttemptFailure => {
-  const error = errorOf(cause)
-  const status = error.data?.status
-  const detail = error.data?.cause
-  const extra = [typeof status === 'number' ? `HTTP ${status}` : '', typeof detail === 'string' ? detail : ''].filter(Boolean).join(', ')
-  return { stage, code: error.code, message: extra ? `${error.message} (${extra})` : error.message }
+  const { code, message, data } = errorOf(cause)
+  return { stage, code, message: withDetails(message, data?.status && `HTTP ${data.status}`, data?.cause) }
 }
 
 /** The socket closed before the login finished. */
-const closedEarly = (opened: boolean, event: { code?: number; error?: string }): AttemptFailure => {
-  const detail = [event.code !== undefined ? `close code ${event.code}` : '', event.error ?? ''].filter(Boolean).join(', ')
-  const what = opened ? 'The socket closed during the login' : 'The socket closed before it opened'
-  return { stage: opened ? 'login' : 'socket', code: 'CONNECTION_LOST', message: detail ? `${what} (${detail})` : what }
-}
+const closedEarly = (opened: boolean, event: { code?: number; error?: string }): AttemptFailure => ({
+  stage: opened ? 'login' : 'socket',
+  code: 'CONNECTION_LOST',
+  message: withDetails(opened ? 'The socket closed during the login' : 'The socket closed before it opened', event.code && `close code ${event.code}`, event.error),
+})
 
 /** The server ended the session with a documented reason. */
 const endForReason = (reasonPolicy: (reason: string) => ReasonPolicy, reason: string, data?: Record<string, unknown>): EndInfo => {
@@ -345,7 +348,7 @@ const createConnectionMachine = () =>
         after: {
           tokenTimeout: {
             target: 'ending',
-            actions: { type: 'recordEnd', params: ({ context }) => timedOut('token', 'No token', context.policy.tokenTimeoutMs) },
+            actions: { type: 'recordEnd', params: ({ context }) => timedOut('token', context.policy.tokenTimeoutMs) },
           },
         },
       },
@@ -365,7 +368,7 @@ const createConnectionMachine = () =>
               type: 'recordEnd',
               params: ({ context, event }) => ({
                 ...endForReason(context.reasonPolicy, event.reason, event.data),
-                failure: { stage: 'login', code: event.reason.toUpperCase(), message: `The server ended the session: ${event.reason}` },
+                failure: { stage: 'login', code: event.reason.toUpperCase(), message: event.reason },
               }),
             },
           },
@@ -385,7 +388,7 @@ const createConnectionMachine = () =>
             after: {
               connectTimeout: {
                 target: '#connection.ending',
-                actions: { type: 'recordEnd', params: ({ context }) => timedOut('socket', 'The socket did not open', context.policy.connectTimeoutMs) },
+                actions: { type: 'recordEnd', params: ({ context }) => timedOut('socket', context.policy.connectTimeoutMs) },
               },
             },
           },
@@ -407,7 +410,7 @@ const createConnectionMachine = () =>
             after: {
               loginTimeout: {
                 target: '#connection.ending',
-                actions: { type: 'recordEnd', params: ({ context }) => timedOut('login', 'No answer to the login', context.policy.loginTimeoutMs) },
+                actions: { type: 'recordEnd', params: ({ context }) => timedOut('login', context.policy.loginTimeoutMs) },
               },
             },
           },
