@@ -8,6 +8,7 @@ import {
   type Region,
   createRequestId,
   customerRtmUrl,
+  customerTokenUrl,
   parseLogin,
   resolveEndpoints,
 } from '@rapport/protocol'
@@ -17,7 +18,7 @@ import { ChatError } from './chatError'
 import type { Diagnostic } from './diagnostics'
 import type { ConnectionStatus } from './connection/connectionMachine'
 import { createCustomerInbound } from './customerInbound'
-import { type CustomerData, createSideStorage, customerLoginRequest } from './customerLogin'
+import { type CustomerData, createSideStorage, customerLoginRequest, sideStorageKey } from './customerLogin'
 import { type CustomerMethods, createCustomerMethods, transmitEvent } from './customerMethods'
 import { type ConnectionPolicy, type RetryPolicy, resolvePolicy } from './defaults'
 import { type Env, createDefaultEnv } from './env'
@@ -29,7 +30,7 @@ import { type ConnectionSnapshot, type Session, createSession } from './session'
 import type { ChatState } from './state/chatReducer'
 import { createChatStore } from './state/chatStore'
 
-export { SDK_VERSION, type CustomerData } from './customerLogin'
+export { SDK_VERSION, type CustomerData, migrateLicenseStorage } from './customerLogin'
 
 export interface CustomerClientConfig {
   organizationId: string
@@ -118,7 +119,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
       ...(config.groupId !== undefined && { groupId: config.groupId }),
       ...(config.redirectUri !== undefined && { redirectUri: config.redirectUri }),
     })
-  const sideStorage = createSideStorage(env.storage, `side_storage_${config.organizationId}${config.uniqueGroups ? `:${config.groupId ?? 0}` : ''}`)
+  const sideStorage = createSideStorage(env.storage, sideStorageKey(config))
   const page: { current?: { url?: string; title?: string } } = config.page ? { current: { ...config.page } } : {}
 
   // state: SDK events reach listeners after the commit that folds them
@@ -132,6 +133,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     ...(config.region !== undefined && { region: config.region }),
     disconnectPush: 'customer_disconnected',
     urlFor: (region) => customerRtmUrl(endpoints(region ?? config.region), config.organizationId),
+    ...(config.identityProvider === undefined && { tokenUrl: () => customerTokenUrl(endpoints(config.region), config) }),
     getToken: async (fresh) => {
       const token = fresh ? await auth.getFreshToken() : await auth.getToken()
       return { token: `${token.tokenType} ${token.accessToken}`, customerId: token.entityId }

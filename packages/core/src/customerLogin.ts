@@ -67,3 +67,34 @@ export const customerLoginRequest = (token: string, input: LoginInput, sideStora
     pushes: customerPushSubscription(),
   }
 }
+
+/** The side storage's key (by organization; `:<group>` with unique groups). */
+export const sideStorageKey = (options: { organizationId: string; uniqueGroups?: boolean; groupId?: number }): string =>
+  `side_storage_${options.organizationId}${options.uniqueGroups ? `:${options.groupId ?? 0}` : ''}`
+
+/**
+ * What 4.0.2 does with `init`'s third argument, a license id: the token and side storage
+ * an older SDK kept under the license's keys move to the organization's (the value under
+ * the license key wins, as in 4.0.2), and the license keys are removed.
+ */
+export const migrateLicenseStorage = (
+  storage: KeyValueStorage,
+  options: { licenseId: string | number; organizationId: string; uniqueGroups?: boolean; groupId?: number; tokenStoragePrefix?: string },
+): void => {
+  const group = options.uniqueGroups ? `:${options.groupId ?? 0}` : ''
+  const prefix = options.tokenStoragePrefix ?? '@@lc_auth_token:'
+  const moves: Array<[string, string]> = [
+    [`${prefix}${options.licenseId}${group}`, `${prefix}${options.organizationId}${group}`],
+    [`side_storage_${options.licenseId}${group}`, sideStorageKey(options)],
+  ]
+  for (const [from, to] of moves) {
+    try {
+      const value = storage.getItem(from)
+      if (value === null) continue
+      storage.setItem(to, value)
+      storage.removeItem(from)
+    } catch {
+      // storage that cannot be read or written (private mode): nothing to move
+    }
+  }
+}

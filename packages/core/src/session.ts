@@ -4,6 +4,7 @@ import { type Actor, createActor } from 'xstate'
 import { ChatError } from './chatError'
 import type { Diagnostic } from './diagnostics'
 import {
+  type AttemptFailure,
   type ConnectionEmitted,
   type ConnectionStatus,
   type SessionPorts,
@@ -20,6 +21,16 @@ import type { ExternalStore } from './externalStore'
 import { type ActionMapShape, RtmClient, type ResultOf } from './transport/rtmClient'
 import { Transport } from './transport/transport'
 
+/**
+ * Why the latest attempt to connect failed, and the URL it tried: the token endpoint
+ * (`stage: 'token'`; `url` is null when the token comes from an `identityProvider`) or the
+ * RTM socket (`'socket'`, `'login'`). A wrong `serverUrl` or a refused token shows here
+ * from the first attempt.
+ */
+export interface ConnectionFailure extends AttemptFailure {
+  url: string | null
+}
+
 /** The connection as adapters see it. */
 export interface ConnectionSnapshot {
   status: ConnectionStatus
@@ -29,6 +40,8 @@ export interface ConnectionSnapshot {
   unstable: boolean
   /** While `reconnecting`: when the next attempt is due (epoch ms, the Env's clock); otherwise null. */
   nextRetryAt: number | null
+  /** Why the latest attempt failed, while none has logged in since; null once connected. */
+  lastError: ConnectionFailure | null
 }
 
 /** What the machine tells the client, with the login's result on `connected`. */
@@ -45,6 +58,8 @@ export interface SessionOptions<M extends ActionMapShape<M>, L> {
   disconnectPush: string
   /** The RTM socket's URL, for a region (`reconnectToRegion` switches it). */
   urlFor(region: string | undefined): string
+  /** The token endpoint's URL, when the session's tokens come from one (shown on a failed token request). */
+  tokenUrl?: () => string
   getToken(fresh: boolean): Promise<TokenOutput>
   /** Logs in on a fresh socket; its result is the `connected` payload of this session. */
   login(token: string, rtm: RtmClient<M>): Promise<L>
@@ -136,16 +151,31 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   disposers.push(() => emittedSubscription.unsubscribe())
 
   // the connection store: a snapshot object that changes only when one of its fields does
-  let connection: ConnectionSnapshot = { status: 'idle', reason: null, unstable: false, nextRetryAt: null }
+  let connection: ConnectionSnapshot = { status: 'idle', reason: null, unstable: false, nextRetryAt: null, lastError: null }
+  // the failure shown, and the machine's record it was made from (a new object only when that changes)
+  let failureSeen: AttemptFailure | null = null
+  const failureOf = (failure: AttemptFailure | null, region: string | undefined): ConnectionFailure | null => {
+    if (failure === failureSeen) return connection.lastError
+    failureSeen = failure
+    if (failure === null) return null
+    return { ...failure, url: failure.stage === 'token' ? (options.tokenUrl?.() ?? null) : options.urlFor(region) }
+  }
   const connectionListeners = new Set<() => void>()
   let notifyScheduled = false
   const readConnection = (): ConnectionSnapshot => {
     const snapshot = actor.getSnapshot()
     const status = statusOf(snapshot)
-    const { reason, nextRetryAt } = snapshot.context
+    const { reason, nextRetryAt, lastFailure, region } = snapshot.context
     const unstable = snapshot.hasTag('unstable')
-    if (status !== connection.status || reason !== connection.reason || unstable !== connection.unstable || nextRetryAt !== connection.nextRetryAt) {
-      connection = { status, reason, unstable, nextRetryAt }
+    const lastError = failureOf(lastFailure, region ?? options.region)
+    if (
+      status !== connection.status ||
+      reason !== connection.reason ||
+      unstable !== connection.unstable ||
+      nextRetryAt !== connection.nextRetryAt ||
+      lastError !== connection.lastError
+    ) {
+      connection = { status, reason, unstable, nextRetryAt, lastError }
     }
     return connection
   }

@@ -9,6 +9,8 @@ import {
   type ExternalStore,
   assignCustomerMethods,
   createCustomerClient,
+  createDefaultEnv,
+  migrateLicenseStorage,
 } from '@rapport/core'
 import type { CustomerEventMap, CustomerEventName } from '@rapport/protocol'
 
@@ -47,10 +49,17 @@ export type CustomerSDK = CustomerMethods & {
 
 /**
  * Creates a Customer SDK instance, as `CustomerSDK.init(config)` in the documentation.
- * The second argument is the platform environment (`production` by default).
+ * The second argument is the platform environment (`production` by default). The third,
+ * a license id, is what 4.0.2 takes it for: the token and side storage an older SDK kept
+ * under the license's keys move to the organization's.
  */
-export const init = (config: InitConfig, env?: string): CustomerSDK => {
-  const client = createCustomerClient({ ...config, ...(env !== undefined && { env }) })
+export const init = (config: InitConfig, env?: string, licenseId?: string | number): CustomerSDK => {
+  let environment = config.environment
+  if (licenseId !== undefined) {
+    environment ??= createDefaultEnv()
+    migrateLicenseStorage(environment.storage, { ...config, licenseId })
+  }
+  const client = createCustomerClient({ ...config, ...(environment !== undefined && { environment }), ...(env !== undefined && { env }) })
   // made on the first on()/once(): most instances never call them
   let listeners: Map<string, Map<Function, () => void>> | undefined
 

@@ -1,4 +1,4 @@
-import type { Availability, ChatListItem, ChatState, ConnectionSnapshot, ConnectionStatus, Customer, CustomerSDK, EventEntity, Greeting, Queue, UploadEntity } from '@rapport/customer-sdk'
+import type { Availability, ChatListItem, ChatState, ConnectionFailure, ConnectionSnapshot, ConnectionStatus, Customer, CustomerSDK, EventEntity, Greeting, Queue, UploadEntity } from '@rapport/customer-sdk'
 import type { Readable } from 'svelte/store'
 import { fromStore } from 'svelte/store'
 import { describe, expectTypeOf, it } from 'vitest'
@@ -35,7 +35,7 @@ describe('@rapport/svelte types', () => {
   })
 
   it('the connection snapshot has status, reason, unstable and nextRetryAt', () => {
-    expectTypeOf<ConnectionSnapshot>().toEqualTypeOf<{ status: ConnectionStatus; reason: string | null; unstable: boolean; nextRetryAt: number | null }>()
+    expectTypeOf<ConnectionSnapshot>().toEqualTypeOf<{ status: ConnectionStatus; reason: string | null; unstable: boolean; nextRetryAt: number | null; lastError: ConnectionFailure | null }>()
     expectTypeOf<Availability>().toEqualTypeOf<'online' | 'offline'>()
   })
 

@@ -32,7 +32,7 @@ describe('customer client over a fake socket', () => {
     expect(await customerId).toBe('customer-1')
     expect((await connected).customer.id).toBe('customer-1')
     expect(client.status).toBe('connected')
-    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null })
+    expect(client.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null, lastError: null })
     client.destroy()
   })
 

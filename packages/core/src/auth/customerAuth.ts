@@ -45,6 +45,14 @@ export const tokenStorageKey = (options: Pick<CookieAuthOptions, 'organizationId
 
 const MARGIN_MS = 60 * 60 * 1000
 
+/** A failed fetch, with what lies under it when there is something (Node: `fetch failed` caused by `ECONNREFUSED`, `ENOTFOUND`). */
+const describeNetworkError = (error: unknown): string => {
+  const text = String(error)
+  const cause = error instanceof Error && isObject(error.cause) ? error.cause : undefined
+  const detail = cause && typeof cause.code === 'string' ? cause.code : cause && typeof cause.message === 'string' ? cause.message : undefined
+  return detail ? `${text}: ${detail}` : text
+}
+
 /** Rejects with `temporarily_unavailable` when `promise` takes longer than `ms` (a token endpoint that never answers). */
 const withTimeout = <T>(env: Env, ms: number, promise: Promise<T>): Promise<T> =>
   new Promise<T>((resolve, reject) => {
@@ -98,18 +106,20 @@ export const createCookieAuth = (env: Env, options: CookieAuthOptions): Customer
           credentials: true,
         })
         .catch((error: unknown) => {
-          throw new ChatError('SSO_OAUTH_EXCEPTION', 'temporarily_unavailable', { cause: String(error) })
+          throw new ChatError('SSO_OAUTH_EXCEPTION', 'temporarily_unavailable', { cause: describeNetworkError(error) })
         }))
+      // the HTTP status goes with every error, so that a wrong endpoint (404) is told from a refusal (401)
+      const status = { status: response.status }
       let body: unknown
       try {
         body = JSON.parse(response.body)
       } catch {
-        throw new ChatError('SSO_OAUTH_EXCEPTION', response.status >= 500 ? 'server_error' : 'invalid_request')
+        throw new ChatError('SSO_OAUTH_EXCEPTION', response.status >= 500 ? 'server_error' : 'invalid_request', status)
       }
-      if (isObject(body) && typeof body.identity_exception === 'string') throw new ChatError('SSO_IDENTITY_EXCEPTION', body.identity_exception)
-      if (isObject(body) && typeof body.oauth_exception === 'string') throw new ChatError('SSO_OAUTH_EXCEPTION', body.oauth_exception)
+      if (isObject(body) && typeof body.identity_exception === 'string') throw new ChatError('SSO_IDENTITY_EXCEPTION', body.identity_exception, status)
+      if (isObject(body) && typeof body.oauth_exception === 'string') throw new ChatError('SSO_OAUTH_EXCEPTION', body.oauth_exception, status)
       const wire = readTokenResponse(body)
-      if (!wire) throw new ChatError('SSO_OAUTH_EXCEPTION', 'server_error')
+      if (!wire) throw new ChatError('SSO_OAUTH_EXCEPTION', 'server_error', status)
       const token: Token = {
         accessToken: wire.access_token.replace(/%3A/gi, ':'),
         entityId: wire.entity_id,

@@ -27,6 +27,10 @@ export interface SessionPorts {
 
 /** A socket that did not open, or a login not answered, in time. */
 const CONNECT_TIMEOUT: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: false }
+const timedOut = (stage: AttemptFailure['stage'], ms: number): EndInfo => ({
+  ...CONNECT_TIMEOUT,
+  failure: { stage, code: 'REQUEST_TIMEOUT', message: `No answer within ${ms} ms` },
+})
 /** Unstable past the grace period: the socket is replaced, and the app is told. */
 const UNSTABLE_END: EndInfo = { reason: 'connection_lost', action: 'reconnect', emit: true }
 
@@ -62,7 +66,8 @@ export interface TokenOutput {
 
 export type SocketEvent =
   | { type: 'socket.opened' }
-  | { type: 'socket.closed'; code?: number; reason?: string }
+  /** `error`: what the socket's error event said, when it said anything (Node's `ws` does; browsers do not). */
+  | { type: 'socket.closed'; code?: number; reason?: string; error?: string }
 
 export type ConnectionEvent =
   | { type: 'connect' }
@@ -87,6 +92,17 @@ export type ConnectionEmitted =
   | { type: 'customer_id'; id: string }
   | { type: 'identity_changed'; previousId: string; newId: string }
 
+/**
+ * Why the latest attempt to connect failed before it logged in: the step, a documented
+ * error code and what went wrong (the HTTP status, the socket's close code or error).
+ */
+export interface AttemptFailure {
+  /** The token request, the socket (it never opened), or the login on an open socket. */
+  stage: 'token' | 'socket' | 'login'
+  code: string
+  message: string
+}
+
 export interface ConnectionContext {
   ports: SessionPorts | undefined
   policy: ConnectionPolicy
@@ -97,6 +113,8 @@ export interface ConnectionContext {
   lastAttemptAt: number | null
   /** When the next reconnection attempt is due (`env.now()` time) while reconnecting; otherwise null. */
   nextRetryAt: number | null
+  /** Why the latest attempt failed, until a login succeeds. */
+  lastFailure: AttemptFailure | null
   /** The reason the last session ended (documented disconnection reasons). */
   reason: string | null
   reasonData?: Record<string, unknown>
@@ -125,10 +143,31 @@ export interface EndInfo {
   slow?: boolean
   /** The login refused the token (a fresh one is tried once). */
   loginRefused?: boolean
+  /** What failed, when the session ended before logging in. */
+  failure?: AttemptFailure
 }
 
 const errorOf = (error: unknown): ChatError =>
   error instanceof ChatError ? error : new ChatError('CONNECTION_LOST', error instanceof Error ? error.message : String(error))
+
+/** `message (detail, detail)`, without the parentheses when there is no detail. */
+const withDetails = (message: string, ...details: unknown[]): string => {
+  const known = details.filter((d) => d !== undefined && d !== '')
+  return known.length > 0 ? `${message} (${known.join(', ')})` : message
+}
+
+/** An error as a failure of `stage`: its code, its message and what its data says of the cause. */
+const failureOf = (stage: AttemptFailure['stage'], cause: unknown): AttemptFailure => {
+  const { code, message, data } = errorOf(cause)
+  return { stage, code, message: withDetails(message, data?.status && `HTTP ${data.status}`, data?.cause) }
+}
+
+/** The socket closed before the login finished. */
+const closedEarly = (opened: boolean, event: { code?: number; error?: string }): AttemptFailure => ({
+  stage: opened ? 'login' : 'socket',
+  code: 'CONNECTION_LOST',
+  message: withDetails(opened ? 'The socket closed during the login' : 'The socket closed before it opened', event.code && `close code ${event.code}`, event.error),
+})
 
 /** The server ended the session with a documented reason. */
 const endForReason = (reasonPolicy: (reason: string) => ReasonPolicy, reason: string, data?: Record<string, unknown>): EndInfo => {
@@ -201,7 +240,7 @@ const createConnectionMachine = () =>
       }),
       clearRetry: assign({ nextRetryAt: null }),
       resetAttempts: assign({ attempt: 0, slowBackoff: false, authRetried: false, freshToken: false }),
-      markLinked: assign({ linked: true }),
+      markLinked: assign({ linked: true, lastFailure: null }),
       recordEnd: assign(({ context }, end: EndInfo) => ({
         reason: end.reason,
         reasonData: end.data,
@@ -211,6 +250,8 @@ const createConnectionMachine = () =>
         freshToken: context.freshToken || end.action === 'refreshToken',
         authRetried: context.authRetried || (end.action === 'refreshToken' && end.loginRefused === true),
         region: end.action === 'reconnectToRegion' && typeof end.data?.region === 'string' ? end.data.region : context.region,
+        // only an attempt that never logged in failed; a session that ends after its login is no failure
+        lastFailure: context.linked ? null : (end.failure ?? context.lastFailure),
       })),
       clearEnd: assign({ reason: null, reasonData: undefined, endAction: null, emitEnd: false, linked: false, attempt: 0 }),
       unlink: assign({ linked: false }),
@@ -255,6 +296,7 @@ const createConnectionMachine = () =>
       attempt: 0,
       lastAttemptAt: null,
       nextRetryAt: null,
+      lastFailure: null,
       reason: null,
       endAction: null,
       emitEnd: false,
@@ -297,18 +339,38 @@ const createConnectionMachine = () =>
               { type: 'announceIdentity', params: ({ event }) => event.output },
             ],
           },
-          onError: { target: 'ending', actions: { type: 'recordEnd', params: ({ event }) => endForTokenError(event.error) } },
+          onError: {
+            target: 'ending',
+            actions: { type: 'recordEnd', params: ({ event }) => ({ ...endForTokenError(event.error), failure: failureOf('token', event.error) }) },
+          },
         },
         // a token endpoint that never answers is a failed attempt, not a wait without end
-        after: { tokenTimeout: { target: 'ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+        after: {
+          tokenTimeout: {
+            target: 'ending',
+            actions: { type: 'recordEnd', params: ({ context }) => timedOut('token', context.policy.tokenTimeoutMs) },
+          },
+        },
       },
       session: {
         invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
         on: {
-          'socket.closed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
+          'socket.closed': {
+            target: 'ending',
+            actions: {
+              type: 'recordEnd',
+              params: ({ context, event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked, failure: closedEarly(true, event) }),
+            },
+          },
           'server.disconnected': {
             target: 'ending',
-            actions: { type: 'recordEnd', params: ({ context, event }) => endForReason(context.reasonPolicy, event.reason, event.data) },
+            actions: {
+              type: 'recordEnd',
+              params: ({ context, event }) => ({
+                ...endForReason(context.reasonPolicy, event.reason, event.data),
+                failure: { stage: 'login', code: event.reason.toUpperCase(), message: event.reason },
+              }),
+            },
           },
           'session.failed': { target: 'ending', actions: { type: 'recordEnd', params: ({ context }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked }) } },
         },
@@ -316,8 +378,19 @@ const createConnectionMachine = () =>
         states: {
           opening: {
             tags: ['connecting'],
-            on: { 'socket.opened': 'loggingIn' },
-            after: { connectTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+            on: {
+              'socket.opened': 'loggingIn',
+              'socket.closed': {
+                target: '#connection.ending',
+                actions: { type: 'recordEnd', params: ({ event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: false, failure: closedEarly(false, event) }) },
+              },
+            },
+            after: {
+              connectTimeout: {
+                target: '#connection.ending',
+                actions: { type: 'recordEnd', params: ({ context }) => timedOut('socket', context.policy.connectTimeoutMs) },
+              },
+            },
           },
           loggingIn: {
             tags: ['connecting'],
@@ -328,10 +401,18 @@ const createConnectionMachine = () =>
               onDone: { target: 'connected', actions: ['resetAttempts', 'markLinked', 'emitConnected'] },
               onError: {
                 target: '#connection.ending',
-                actions: { type: 'recordEnd', params: ({ context, event }) => endForLoginError(event.error, context.authRetried) },
+                actions: {
+                  type: 'recordEnd',
+                  params: ({ context, event }) => ({ ...endForLoginError(event.error, context.authRetried), failure: failureOf('login', event.error) }),
+                },
               },
             },
-            after: { loginTimeout: { target: '#connection.ending', actions: { type: 'recordEnd', params: CONNECT_TIMEOUT } } },
+            after: {
+              loginTimeout: {
+                target: '#connection.ending',
+                actions: { type: 'recordEnd', params: ({ context }) => timedOut('login', context.policy.loginTimeoutMs) },
+              },
+            },
           },
           connected: {
             tags: ['connected', 'canSend'],

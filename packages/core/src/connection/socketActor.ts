@@ -1,3 +1,4 @@
+import { isObject } from '@rapport/protocol'
 import { fromCallback } from 'xstate'
 import type { Env } from '../env'
 import type { Transport } from '../transport/transport'
@@ -11,6 +12,8 @@ import type { SocketEvent } from './connectionMachine'
 export const openSocket = (env: Pick<Env, 'createSocket'>, transport: Transport, url: string, sendBack: (event: SocketEvent) => void): (() => void) => {
   const socket = env.createSocket(url)
   let open = false
+  // what the error event said (Node's `ws`: "connect ECONNREFUSED …"); the close that follows carries it
+  let error: string | undefined
   socket.onopen = () => {
     open = true
     transport.attach(socket)
@@ -22,10 +25,12 @@ export const openSocket = (env: Pick<Env, 'createSocket'>, transport: Transport,
   socket.onclose = (event) => {
     open = false
     transport.detach(socket)
-    sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }) })
+    sendBack({ type: 'socket.closed', ...(event?.code !== undefined && { code: event.code }), ...(error !== undefined && { error }) })
   }
-  socket.onerror = () => {
+  socket.onerror = (event) => {
     // a close event follows
+    const message = isObject(event) ? event.message : undefined
+    if (typeof message === 'string' && message !== '') error = message
   }
   return () => {
     socket.onopen = socket.onmessage = socket.onclose = null

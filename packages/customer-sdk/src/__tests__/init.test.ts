@@ -55,7 +55,7 @@ describe('init()', () => {
     const { env, sdk, login } = await connect()
     login()
     await flush()
-    expect(sdk.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null })
+    expect(sdk.connection.getSnapshot()).toEqual({ status: 'connected', reason: null, unstable: false, nextRetryAt: null, lastError: null })
     expect('store' in sdk).toBe(false)
     expect('dispatch' in sdk.state).toBe(false)
     const dropped: string[] = []
