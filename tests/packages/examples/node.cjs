@@ -1,5 +1,11 @@
-const { createMemoryStorage, createNodeEnv, createCustomerClient } = require('@rapport/node')
+const { createFileStorage, createNodeEnv, createCustomerClient } = require('@rapport/node')
+const { mkdtempSync, rmSync } = require('node:fs')
+const { join } = require('node:path')
+const { tmpdir } = require('node:os')
 
-const env = createNodeEnv(createMemoryStorage ? { storage: createMemoryStorage() } : {})
+const folder = mkdtempSync(join(tmpdir(), 'rapport-example-'))
+const storage = createFileStorage(join(folder, 'customer.json'))
+const env = createNodeEnv({ storage })
 if (typeof env.createSocket !== 'function' || typeof createCustomerClient !== 'function') throw new Error('env')
+rmSync(folder, { recursive: true, force: true })
 console.log('ok node cjs')
