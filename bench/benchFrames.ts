@@ -81,7 +81,7 @@ export interface WsModule {
  * package that has it (@rapport/node, the local server, or an older @rapport/core).
  */
 export const loadWs = (): WsModule => {
-  for (const anchor of ['../packages/node/package.json', '../apps/server/package.json', '../packages/core/package.json']) {
+  for (const anchor of ['../packages/node/package.json', '../packages/server/package.json', '../packages/core/package.json']) {
     try {
       return createRequire(new URL(anchor, import.meta.url))('ws') as WsModule
     } catch {

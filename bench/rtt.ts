@@ -1,5 +1,5 @@
 /**
- * `sendEvent` round trip: the local server (apps/server, memory storage) in its own
+ * `sendEvent` round trip: the local server (packages/server, memory storage) in its own
  * process; each client kind in a fresh process logs in with a real customer token, starts
  * one chat and sends N messages one after the other (see rttClient.ts). Kinds are
  * interleaved repetition by repetition (the order rotates), after one discarded raw-ws

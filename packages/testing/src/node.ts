@@ -1,4 +1,3 @@
-// Node-only test tools: a fault-injecting TCP proxy. The local server harness and the
-// chat flows over it live in the private end-to-end project (tests/e2e, `@rapport/e2e`),
-// so that this published package depends on no private app.
+// Node-only test tools: a fault-injecting TCP proxy. The local server harness and the chat
+// flows over it are in `@rapport/testing/server` (they need `@rapport/server`).
 export * from './faultProxy'

@@ -1,5 +1,4 @@
-// The harness of the end-to-end tests, also used by the chaos soak (bench/chaos.ts): the
-// local server in-process with restarts, and model-based chat flows over it through the
-// fault proxy of `@rapport/testing/node`.
-export * from './serverHarness'
-export * from './chatFlows'
+// The harness of the end-to-end tests, also used by the benchmarks and the chaos soak: the
+// local server in-process with restarts and the model-based chat flows, from
+// `@rapport/testing/server`.
+export * from '@rapport/testing/server'

@@ -1,5 +1,5 @@
 /**
- * The local server as the demo runs it: its own process (`apps/server/src/main.ts` run by
+ * The local server as the demo runs it: its own process (`packages/server/src/main.ts` run by
  * Node with tsx as a loader — one process, so the stop signal reaches the server itself,
  * which closes its store), with the store `main.ts` picks from the environment — SQLite in
  * the project's git-ignored `.data/` folder unless `RAPPORT_STORAGE`/`RAPPORT_DB` say
@@ -10,7 +10,9 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-const SERVER_DIR = fileURLToPath(new URL('../../../server/', import.meta.url))
+const SERVER_DIR = fileURLToPath(new URL('../../../../packages/server/', import.meta.url))
+/** The project's data folder (the server's own default is `.data/` under its working directory). */
+const DEFAULT_DB = fileURLToPath(new URL('../../../../.data/rapport.sqlite', import.meta.url))
 
 export interface LocalServer {
   url: string
@@ -22,7 +24,7 @@ export interface LocalServer {
 export const startLocalServer = async (options: { port: number; botToken: string; organizationId: string; env?: Record<string, string> }): Promise<LocalServer> => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@rapport/source', 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, ...options.env, PORT: String(options.port), RAPPORT_BOT_TOKEN: options.botToken, RAPPORT_BOT_ORGANIZATION: options.organizationId },
+    env: { RAPPORT_DB: DEFAULT_DB, ...process.env, ...options.env, PORT: String(options.port), RAPPORT_BOT_TOKEN: options.botToken, RAPPORT_BOT_ORGANIZATION: options.organizationId },
     stdio: ['ignore', 'pipe', 'inherit'],
     // its own process group: Ctrl-C in the terminal does not reach it; the demo stops it
     detached: true,

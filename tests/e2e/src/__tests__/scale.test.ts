@@ -7,7 +7,7 @@
 import type { CustomerClient } from '@rapport/core'
 import { createCustomerClient } from '@rapport/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestServer, startTestServer } from '../serverHarness'
+import { type TestServer, startTestServer } from '@rapport/testing/server'
 
 const CUSTOMERS = 100
 const organizationId = 'scale-org'

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import type { AgentClient } from '@rapport/core'
 import { createAgentClient } from '@rapport/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type TestServer, startTestServer } from '../serverHarness'
+import { type TestServer, startTestServer } from '@rapport/testing/server'
 
 const hasTmux = ((): boolean => {
   try {

@@ -133,7 +133,7 @@ describe('Composer', () => {
 
 describe('Banner', () => {
   const bannerText = (connection: Partial<ConnectionSnapshot>) =>
-    render(Banner, { connection: { status: 'connected', reason: null, unstable: false, nextRetryAt: null, ...connection } }).querySelector('[data-testid="connection-banner"]')?.textContent ?? null
+    render(Banner, { connection: { status: 'connected', reason: null, unstable: false, nextRetryAt: null, lastError: null, ...connection } }).querySelector('[data-testid="connection-banner"]')?.textContent ?? null
 
   test('says reconnecting while waiting and while trying again after a lost session; nothing once connected', () => {
     expect(bannerText({ status: 'connecting' })).toBe('Connecting…')

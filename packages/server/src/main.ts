@@ -1,5 +1,11 @@
-import { createServer } from './server'
+#!/usr/bin/env node
+/**
+ * `rapport-server` (`npx @rapport/server`): the local server from the command line. Flags win
+ * over the environment, which wins over the `--config` / `RAPPORT_SERVER_CONFIG` file.
+ */
 import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { createServer } from './server'
 import { DEFAULT_AGENTS, type AgentConfig, type CrmApiKeyConfig, type Logger, type ServerOptions } from './options'
 import { storageFromEnv } from './storage/fromEnv'
 import { parseOriginList } from './util/origins'
@@ -10,11 +16,68 @@ const logger: Logger = {
   error: (message, error) => console.error(message, error),
 }
 
-const port = Number.parseInt(process.env.PORT ?? '8080', 10)
-const host = process.env.HOST ?? '127.0.0.1'
+const HELP = `Usage: rapport-server [options]
 
-// Optional JSON config (organizations / clients allow-lists, agents, timeouts): RAPPORT_SERVER_CONFIG=path
-const configPath = process.env.RAPPORT_SERVER_CONFIG
+A local emulator of the LiveChat Customer Chat API v3.6 (customer and agent RTM, the Agent
+Web API, webhooks, the CRM customer endpoint) for development and tests.
+
+Options:
+  -p, --port <port>        port to listen on (env PORT; default 8080; 0 picks a free one)
+      --host <host>        address to listen on (env HOST; default 127.0.0.1)
+      --storage <kind>     sqlite | memory (env RAPPORT_STORAGE; default sqlite)
+      --db <path>          SQLite file (env RAPPORT_DB; default .data/rapport.sqlite)
+      --config <path>      JSON file of server options (env RAPPORT_SERVER_CONFIG)
+  -h, --help               this text
+  -v, --version            the version
+
+Other settings come from the environment (RAPPORT_ADMIN_SECRET, RAPPORT_CORS_ORIGINS,
+RAPPORT_BOT_TOKEN + RAPPORT_BOT_ORGANIZATION, RAPPORT_CRM_API_KEYS, RAPPORT_LIMIT_*, …):
+see the package's README.
+`
+
+/** A usage error: the message and a pointer to --help, exit code 2. */
+const usageError = (message: string): never => {
+  process.stderr.write(`rapport-server: ${message}\nTry rapport-server --help\n`)
+  process.exit(2)
+}
+
+const parseFlags = () =>
+  parseArgs({
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      storage: { type: 'string' },
+      db: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+    strict: true,
+  }).values
+
+let flags: ReturnType<typeof parseFlags> = {}
+try {
+  flags = parseFlags()
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error))
+}
+if (flags.help) {
+  process.stdout.write(HELP)
+  process.exit(0)
+}
+if (flags.version) {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown }
+  console.log(String(manifest.version))
+  process.exit(0)
+}
+
+const portText = flags.port ?? process.env.PORT ?? '8080'
+const port = Number.parseInt(portText, 10)
+if (!/^\d+$/.test(portText.trim()) || port > 65_535) usageError(`the port must be a number from 0 to 65535, not "${portText}"`)
+const host = flags.host ?? process.env.HOST ?? '127.0.0.1'
+
+// Optional JSON config (organizations / clients allow-lists, agents, timeouts): --config / RAPPORT_SERVER_CONFIG=path
+const configPath = flags.config ?? process.env.RAPPORT_SERVER_CONFIG
 const fileOptions: ServerOptions = configPath ? (JSON.parse(readFileSync(configPath, 'utf8')) as ServerOptions) : {}
 
 /** `key@organization,…` → CRM keys with the read permission. */
@@ -57,12 +120,19 @@ const securityFromEnv = (env: NodeJS.ProcessEnv, base: ServerOptions): ServerOpt
   return options
 }
 
-// RAPPORT_STORAGE=memory|sqlite (default sqlite), RAPPORT_DB=path (default <repo>/.data/rapport.sqlite)
-const { storage, description } = storageFromEnv(process.env, logger.info)
+// --storage / RAPPORT_STORAGE=memory|sqlite (default sqlite), --db / RAPPORT_DB=path (default .data/rapport.sqlite)
+const { storage, description } = storageFromEnv(
+  {
+    ...process.env,
+    ...(flags.storage !== undefined && { RAPPORT_STORAGE: flags.storage }),
+    ...(flags.db !== undefined && { RAPPORT_DB: flags.db }),
+  },
+  logger.info,
+)
 const server = await createServer({
   ...fileOptions,
   ...securityFromEnv(process.env, fileOptions),
-  port: Number.isNaN(port) ? 8080 : port,
+  port,
   host,
   logger,
   storage,

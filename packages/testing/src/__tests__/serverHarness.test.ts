@@ -1,7 +1,7 @@
 import { nextEvent } from '@rapport/core'
 import { createCustomerClient } from '@rapport/node'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startTestServer } from '../serverHarness'
+import { startTestServer } from '../server/serverHarness'
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {

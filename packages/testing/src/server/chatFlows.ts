@@ -19,12 +19,23 @@
  *
  * ```ts
  * await runChatFlow(chatFlowCommands(), { numRuns: 10, seed: 42 })
+ * // your own clients (a wrapper, another Env, your bot's agent client) under the same faults:
+ * await runChatFlow(chatFlowCommands(), { world: { createCustomer: (config) => myCustomerClient(config) } })
  * ```
  */
-import { type AgentClient, type ConnectionPolicy, type CustomerClient, type RetryPolicy, chatEvents, tableValues } from '@rapport/core'
+import {
+  type AgentClient,
+  type AgentClientConfig,
+  type ConnectionPolicy,
+  type CustomerClient,
+  type CustomerClientConfig,
+  type RetryPolicy,
+  chatEvents,
+  tableValues,
+} from '@rapport/core'
 import { createAgentClient, createCustomerClient } from '@rapport/node'
 import type { Storage } from '@rapport/server'
-import { type FaultProxy, createFaultProxy } from '@rapport/testing/node'
+import { type FaultProxy, createFaultProxy } from '../faultProxy'
 import fc from 'fast-check'
 import { type TestServer, type TestServerOptions, startTestServer } from './serverHarness'
 
@@ -85,6 +96,13 @@ export interface ChatFlowWorldOptions {
   agentToken?: string
   /** Connection timings of both clients; fast ones by default (`FAST_CONNECTION`). */
   connection?: Partial<Omit<ConnectionPolicy, 'retry'>> & { retry?: Partial<RetryPolicy> }
+  /**
+   * Makes the customer client under test from the world's config (its `serverUrl` is the fault
+   * proxy's): your own wrapper, Env or storage. Default: `@rapport/node`'s `createCustomerClient`.
+   */
+  createCustomer?: (config: CustomerClientConfig) => CustomerClient
+  /** Makes the agent client under test the same way. Default: `@rapport/node`'s `createAgentClient`. */
+  createAgent?: (config: AgentClientConfig) => AgentClient
 }
 
 /**
@@ -136,14 +154,14 @@ export const createChatFlowWorld = async (options: ChatFlowWorldOptions = {}): P
   const server = await startTestServer({ ...options.server, ...(options.storage && { storage: options.storage }) })
   const proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: server.port } })
   const connection = options.connection ?? FAST_CONNECTION
-  const agent = createAgentClient({
+  const agent = (options.createAgent ?? createAgentClient)({
     organizationId,
     accessToken: options.agentToken ?? server.admin.issueAgentToken(DEFAULT_BOT_ID, organizationId).access_token,
     serverUrl: proxy.url,
     routingStatus: 'accepting_chats',
     connection,
   })
-  const customer = createCustomerClient({ organizationId, clientId: 'chat-flow', serverUrl: proxy.url, connection })
+  const customer = (options.createCustomer ?? createCustomerClient)({ organizationId, clientId: 'chat-flow', serverUrl: proxy.url, connection })
   const connects = { customer: 0, agent: 0 }
   customer.on('connected', () => void connects.customer++)
   agent.on('connected', () => void connects.agent++)

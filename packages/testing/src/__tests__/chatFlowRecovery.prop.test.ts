@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { chatFlowCommands, runChatFlow } from '../chatFlows'
+import { chatFlowCommands, runChatFlow } from '../server/chatFlows'
 
 /**
  * The strict form of the delivery policy: the customer's state is checked exactly as the

@@ -121,7 +121,7 @@ const describeCircles = (graph: Map<string, string[]>): string[] =>
 
 const LAYER_OUTSIDE_DOMAIN = /^(rtm\/|http\/|admin\.ts$|server\.ts$|context\.ts$|main\.ts$|index\.ts$)/
 
-describe('layers of apps/server/src', () => {
+describe('layers of packages/server/src', () => {
   const graph = importGraph()
 
   it('reads the imports of every file (multi-line and type-only ones too)', () => {

@@ -468,7 +468,7 @@ describe('storageFromEnv', () => {
     const memory = storageFromEnv({ RAPPORT_STORAGE: 'memory' })
     expect(memory.storage).toBeInstanceOf(MemoryStorage)
     expect(() => storageFromEnv({ RAPPORT_STORAGE: 'postgres' })).toThrow(/RAPPORT_STORAGE/)
-    // the default file is in the project's data folder
-    expect(DEFAULT_DB_PATH).toBe(join(new URL('../../../..', import.meta.url).pathname, '.data', 'rapport.sqlite'))
+    // the default file is in the data folder of the current directory
+    expect(DEFAULT_DB_PATH).toBe(join('.data', 'rapport.sqlite'))
   })
 })

@@ -1,4 +1,5 @@
 export { createServer, type RapportServer } from './server'
+export { startServer, type StartServerOptions, type StorageSpec } from './startServer'
 export type { AgentConfig, AgentType, CrmApiKeyConfig, FormConfig, FormFieldConfig, FormType, GroupConfig, Logger, ServerOptions } from './options'
 export { CRM_CUSTOMER_READ_ROLE, DEFAULT_AGENTS, DEFAULT_CRM_API_KEYS } from './options'
 export type { CrmCustomerView } from './domain/crm'

@@ -1,3 +1,4 @@
+import { createAgentClient, createCustomerClient } from '@rapport/node'
 import { describe, expect, it } from 'vitest'
 import {
   agentSends,
@@ -14,7 +15,7 @@ import {
   startChat,
   type ChatFlowModel,
   type SentEvent,
-} from '../chatFlows'
+} from '../server/chatFlows'
 
 const sent = (customId: string, by: 'customer' | 'agent', outcome: SentEvent['outcome'], keptPending = false): SentEvent => ({
   customId,
@@ -71,6 +72,30 @@ describe('chat flows through the fault proxy', () => {
       const views = await checkChatFlow(model, world, { refetchCustomer: true })
       expect(views.server.length).toBeGreaterThanOrEqual(model.sent.filter((e) => e.outcome === 'acked').length)
       expect(world.connects.customer).toBeGreaterThanOrEqual(2)
+    } finally {
+      await disposeChatFlowWorld(world)
+    }
+  }, 30_000)
+
+  it('runs on the clients the caller makes (createCustomer, createAgent), with the proxy as their server', async () => {
+    const made: string[] = []
+    const world = await createChatFlowWorld({
+      createCustomer: (config) => {
+        made.push(`customer ${config.serverUrl}`)
+        return createCustomerClient({ ...config, clientId: 'my-app' })
+      },
+      createAgent: (config) => {
+        made.push(`agent ${config.serverUrl}`)
+        return createAgentClient(config)
+      },
+    })
+    const model = initialChatFlowModel()
+    try {
+      expect(made).toEqual([`agent ${world.proxy.url}`, `customer ${world.proxy.url}`])
+      for (const command of [startChat(), customerSends('mine'), dropCustomerConnection('proxy'), agentSends('yours')])
+        if (command.check(model)) await command.run(model, world)
+      const views = await checkChatFlow(model, world)
+      expect(views.server).toHaveLength(2)
     } finally {
       await disposeChatFlowWorld(world)
     }

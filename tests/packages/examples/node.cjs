@@ -1,0 +1,11 @@
+const { createFileStorage, createNodeEnv, createCustomerClient } = require('@rapport/node')
+const { mkdtempSync, rmSync } = require('node:fs')
+const { join } = require('node:path')
+const { tmpdir } = require('node:os')
+
+const folder = mkdtempSync(join(tmpdir(), 'rapport-example-'))
+const storage = createFileStorage(join(folder, 'customer.json'))
+const env = createNodeEnv({ storage })
+if (typeof env.createSocket !== 'function' || typeof createCustomerClient !== 'function') throw new Error('env')
+rmSync(folder, { recursive: true, force: true })
+console.log('ok node cjs')
