@@ -7,7 +7,7 @@
  * A section calls `record()` for each figure it measured; `run.ts` prints and writes
  * them at the end. Ratios are always Rapport ÷ a baseline measured in the same run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 
 export type Baseline = 'official' | 'ws' | 'self'
@@ -132,16 +132,41 @@ export const ratiosSvg = (): string => {
   return parts.join('\n')
 }
 
-/** Writes `bench/results/latest.json` and `bench/results/ratios.svg`; returns the folder. */
+interface StoredFigure extends Figure {
+  /** When the run that measured it started (figures of sections not run this time are kept from earlier runs). */
+  measuredAt?: string
+}
+
+/** The figures of an earlier `latest.json` whose sections this run did not measure. */
+const earlierFigures = (file: URL, sections: readonly string[]): StoredFigure[] => {
+  if (!existsSync(file)) return []
+  try {
+    const earlier = JSON.parse(readFileSync(file, 'utf8')) as { startedAt?: string; figures?: StoredFigure[] }
+    return (earlier.figures ?? []).filter((f) => !sections.includes(f.section)).map((f) => ({ ...f, measuredAt: f.measuredAt ?? earlier.startedAt }))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Writes `bench/results/latest.json` and `bench/results/ratios.svg`; returns the folder.
+ * A run of some sections only (`BENCH_ONLY`) replaces those sections' figures and keeps
+ * the others from the previous file, each with the time it was measured.
+ */
 export const writeResults = (run: { full: boolean; startedAt: string; sections: string[] }): string => {
   const folder = new URL('./results/', import.meta.url)
   mkdirSync(folder, { recursive: true })
+  const file = new URL('latest.json', folder)
+  const kept = earlierFigures(file, run.sections)
   const json = {
     ...run,
     machine: machine(),
-    figures: figures.map((f) => ({ ...f, targetRatio: f.target ? targetRatio(f) : undefined, met: f.target ? targetRatio(f) <= f.target.max : undefined })),
+    figures: [
+      ...figures.map((f) => ({ ...f, measuredAt: run.startedAt, targetRatio: f.target ? targetRatio(f) : undefined, met: f.target ? targetRatio(f) <= f.target.max : undefined })),
+      ...kept,
+    ],
   }
-  writeFileSync(new URL('latest.json', folder), `${JSON.stringify(json, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
   writeFileSync(new URL('ratios.svg', folder), `${ratiosSvg()}\n`)
   return folder.pathname
 }
