@@ -135,10 +135,14 @@ describe('docs/configuration.md', () => {
 
 describe('links', () => {
   const files = ['README.md', ...readdirSync(DOCS).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)]
+  // the generated API reference (docs/api), linked from the README through its index
+  const apiFiles = readdirSync(join(DOCS, 'api'), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/api/${name}`)
 
-  it('every relative link of the README and the docs points to a file that exists', () => {
+  it('every relative link of the README, the docs and the API reference points to a file that exists', () => {
     const broken: string[] = []
-    for (const file of files) {
+    for (const file of [...files, ...apiFiles]) {
       for (const [, target = ''] of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^[a-z]+:/.test(target) || target.startsWith('#')) continue
         const path = resolve(dirname(join(ROOT, file)), target.split('#')[0] ?? '')
