@@ -87,16 +87,19 @@ export const machine = () => ({
   loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
 })
 
+/** At most `max` characters, with an ellipsis when cut (a label must not run into its bar). */
+const shorten = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`)
+
 const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c)
 
 /**
  * A horizontal bar per figure with a target: its ratio, a tick at the target's limit,
  * green when met. The scale is logarithmic so 0.5× and 50× both read.
  */
-export const ratiosSvg = (): string => {
-  const rows = figures.filter((f) => f.target && !Number.isNaN(targetRatio(f)))
-  const width = 760
-  const label = 330
+export const ratiosSvg = (list: readonly Figure[] = figures): string => {
+  const rows = list.filter((f) => f.target && !Number.isNaN(targetRatio(f)))
+  const width = 860
+  const label = 400
   const barArea = width - label - 70
   const rowHeight = 26
   const height = 40 + rows.length * rowHeight + 30
@@ -115,7 +118,7 @@ export const ratiosSvg = (): string => {
     const met = ratio <= max
     const against = f.target?.against === 'other' ? (f.other?.label ?? 'baseline') : f.target?.against
     parts.push(
-      `<text x="10" y="${y + 13}">${escapeXml(`${f.metric} (÷ ${against})`)}</text>`,
+      `<text x="10" y="${y + 13}">${escapeXml(shorten(`${f.metric} (÷ ${against})`, 62))}</text>`,
       `<rect x="${label}" y="${y + 2}" width="${Math.max(1, x(ratio) - label).toFixed(1)}" height="14" fill="${met ? '#3a9d5d' : '#d0543b'}"/>`,
       `<line x1="${x(max).toFixed(1)}" x2="${x(max).toFixed(1)}" y1="${y - 1}" y2="${y + 19}" stroke="#222" stroke-width="2"/>`,
       `<text x="${(x(ratio) + 4).toFixed(1)}" y="${y + 13}">${ratio.toFixed(2)}×</text>`,
@@ -167,6 +170,6 @@ export const writeResults = (run: { full: boolean; startedAt: string; sections: 
     ],
   }
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
-  writeFileSync(new URL('ratios.svg', folder), `${ratiosSvg()}\n`)
+  writeFileSync(new URL('ratios.svg', folder), `${ratiosSvg(json.figures)}\n`)
   return folder.pathname
 }
