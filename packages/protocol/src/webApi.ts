@@ -9,7 +9,7 @@ import type { WireAgentPushMap } from './agentEvents'
 import type { WireError, WireErrorType } from './errors'
 import type * as S from './sdk'
 import type * as W from './wire'
-import { parseAddress, parseSessionFields } from './parse'
+import { parseAddress, parseSessionFields, parseStatistics } from './parse'
 
 // ---------------------------------------------------------------- paths and errors
 
@@ -285,12 +285,8 @@ export const parseVisit = (v: WireVisit): Visit => ({
 })
 
 export const parseAgentCustomerStatistics = (s: WireAgentCustomerStatistics | undefined): AgentCustomerStatistics => ({
-  chatsCount: s?.chats_count ?? 0,
-  threadsCount: s?.threads_count ?? 0,
-  visitsCount: s?.visits_count ?? 0,
-  pageViewsCount: s?.page_views_count ?? 0,
-  greetingsShownCount: s?.greetings_shown_count ?? 0,
-  greetingsAcceptedCount: s?.greetings_accepted_count ?? 0,
+  // the counts both sides have, parsed once (parse.ts); then the agent side's own
+  ...parseStatistics(s),
   ...(s?.greetings_converted_count !== undefined && { greetingsConvertedCount: s.greetings_converted_count }),
   ...(s?.tickets_count !== undefined && { ticketsCount: s.tickets_count }),
   ...(s?.orders_count !== undefined && { ordersCount: s.orders_count }),
