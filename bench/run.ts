@@ -6,8 +6,8 @@
  *   BENCH_FULL=1 pnpm bench          the issues' figures: 5 repetitions, 60 s limit, 200 appends
  *   BENCH_ONLY=throughput,append pnpm bench
  *                                    some sections only: size, state, frames, throughput, append, burst, memory, startup, scale, storm, rtt
- *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 pnpm bench
- *                                    pushes per throughput run, and a Rapport run's time limit
+ *   BENCH_PUSHES=20000 BENCH_LIMIT_S=60 BENCH_REPS=9 pnpm bench
+ *                                    pushes per throughput run, a Rapport run's time limit, and repetitions
  *   BENCH_CLIENTS=1000 BENCH_STORM_STORAGE=memory pnpm bench
  *                                    the reconnect storm's clients per kind (300 quick, 1000 full) and server store (sqlite file by default)
  *   BENCH_SCALE_CLIENTS=1000 BENCH_SCALE_SEND=0 pnpm bench
@@ -234,7 +234,7 @@ const sections: Record<string, () => Promise<void>> = {
   throughput: () =>
     throughput({
       count: Number(process.env.BENCH_PUSHES ?? 20_000),
-      repetitions: full ? 5 : 3,
+      repetitions: Number(process.env.BENCH_REPS ?? (full ? 5 : 3)),
       limitMs: Number(process.env.BENCH_LIMIT_S ?? (full ? 60 : 20)) * 1000,
     }),
   append: () => appendCost(full ? { pushes: 200, round: 25, warmup: 20 } : { pushes: 50, round: 10, warmup: 5 }),

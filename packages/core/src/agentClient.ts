@@ -155,13 +155,13 @@ export const createAgentClient = (config: AgentClientConfig): AgentClient => {
     }
     events.emit(event)
   }
-  const inbound = session.pushes$.subscribe((push) => {
+  const stopInbound = session.onPush((push) => {
     // a push that does not fit its documented shape is dropped and reported, never emitted
     const parsed = parseAgentPushChecked(push.action, push.payload)
     if (parsed.ok) for (const event of parsed.events) publish(event)
     else session.report({ type: 'invalid_push', action: push.action, reason: parsed.reason })
   })
-  session.own(() => inbound.unsubscribe())
+  session.own(stopInbound)
 
   const getChat = async ({ chatId, threadId }: { chatId: string; threadId?: string }): Promise<Chat> =>
     parseChat((await session.request('get_chat', { chat_id: chatId, ...(threadId !== undefined && { thread_id: threadId }) })).payload)

@@ -174,8 +174,7 @@ export const createCustomerClient = (config: CustomerClientConfig): CustomerClie
     onTerminal: () => client.destroy(),
   })
 
-  const inbound = createCustomerInbound({ pushes$: session.pushes$, store, sideStorage, report: session.report })
-  session.own(() => inbound.unsubscribe())
+  session.own(createCustomerInbound({ onPush: session.onPush, store, sideStorage, report: session.report }))
 
   // outbound: events leave in order through the outbox, once the session has caught up
   let caughtUp = false

@@ -1,11 +1,11 @@
 import { type PushFrame, isObject, parsePushChecked } from '@rapport/protocol'
 import type { Diagnostic } from './diagnostics'
-import type { Observable, Subscription } from 'rxjs'
 import type { SideStorage } from './customerLogin'
 import type { ChatStore } from './state/chatStore'
 
 export interface InboundOptions {
-  pushes$: Observable<PushFrame>
+  /** Where pushes are read from (the session's `onPush`); returns the removal. */
+  onPush(reader: (push: PushFrame) => void): () => void
   /** Where a dropped push is reported. */
   report(diagnostic: Diagnostic): void
   store: ChatStore
@@ -17,8 +17,8 @@ export interface InboundOptions {
  * the store, which folds a burst in one commit and emits only what is news. Nothing here
  * reads the state.
  */
-export const createCustomerInbound = ({ pushes$, store, sideStorage, report }: InboundOptions): Subscription =>
-  pushes$.subscribe((push) => {
+export const createCustomerInbound = ({ onPush, store, sideStorage, report }: InboundOptions): (() => void) =>
+  onPush((push) => {
     if (push.action === 'customer_side_storage_updated') {
       const storage = isObject(push.payload) ? push.payload.customer_side_storage : undefined
       if (isObject(storage)) sideStorage.write(storage)

@@ -35,7 +35,8 @@ export const createEmitter = <Map>(): Emitter<Map> => {
   return {
     events$: subject.asObservable(),
     emit: (event) => {
-      subject.next(event)
+      // most clients listen by name only: an unobserved Subject is not called per event
+      if (subject.observed) subject.next(event)
       const listeners = byName.get(event.type)
       if (listeners) for (const listener of [...listeners]) (listener as (payload: typeof event.payload) => void)(event.payload)
     },

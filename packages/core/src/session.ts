@@ -76,8 +76,8 @@ export interface SessionOptions<M extends ActionMapShape<M>, L> {
  */
 export interface Session<M extends ActionMapShape<M>, L> {
   readonly rtm: RtmClient<M>
-  /** Every push (the one that ends the session is acted on here; it is no SDK event). */
-  readonly pushes$: Observable<PushFrame>
+  /** Reads every push (the one that ends the session is acted on here; it is no SDK event); returns the removal. */
+  onPush(reader: (push: PushFrame) => void): () => void
   /** What was dropped instead of acted on (undecodable frames, invalid pushes). */
   readonly diagnostics$: Observable<Diagnostic>
   report(diagnostic: Diagnostic): void
@@ -123,7 +123,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
       session.login = await options.login(token, rtm)
     },
     heartbeat: {
-      activity$: rtm.frames$,
+      onActivity: (listener) => rtm.onFrame(listener),
       sendPing: () => void rtm.ping(policy.pongTimeoutMs + policy.unstableGraceMs).catch(() => {}),
       clock: env.clock,
       now: () => env.now(),
@@ -193,7 +193,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   })
   disposers.push(() => statusSubscription.unsubscribe())
 
-  const pushSubscription = rtm.pushes$.subscribe((push) => {
+  const stopReadingPushes = rtm.onPush((push) => {
     if (push.action !== options.disconnectPush) return
     const payload = isObject(push.payload) ? push.payload : {}
     actor.send({
@@ -202,7 +202,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
       ...(isObject(payload.data) && { data: payload.data }),
     })
   })
-  disposers.push(() => pushSubscription.unsubscribe())
+  disposers.push(stopReadingPushes)
 
   const unwatch = env.watchSignals((signal) => {
     actor.send({ type: signal === 'online' ? 'network.online' : signal === 'offline' ? 'network.offline' : signal === 'visible' ? 'page.visible' : 'page.hidden' })
@@ -219,7 +219,7 @@ export const createSession = <M extends ActionMapShape<M>, L>(options: SessionOp
   const session: Omit<Session<M, L>, 'login' | 'generation' | 'destroyed'> & { login: L | null; generation: number; destroyed: boolean } = {
     rtm,
     // the disconnect push is handled above; the clients' push parsers yield no event for it
-    pushes$: rtm.pushes$,
+    onPush: (reader) => rtm.onPush(reader),
     diagnostics$: diagnostics.asObservable(),
     report: (diagnostic) => diagnostics.next(diagnostic),
     connection: {

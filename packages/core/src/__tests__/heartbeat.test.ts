@@ -9,7 +9,7 @@ const start = (pingIntervalMs = 15_000, pongTimeoutMs = 5_000) => {
   const frames = new Subject<unknown>()
   const reports: HeartbeatEvent['type'][] = []
   let pings = 0
-  const logic = createHeartbeatLogic({ activity$: frames, sendPing: () => void pings++, clock, now: clock.now })
+  const logic = createHeartbeatLogic({ onActivity: (listener) => { const s = frames.subscribe(listener); return () => s.unsubscribe() }, sendPing: () => void pings++, clock, now: clock.now })
   const parent = setup({
     types: {} as { events: HeartbeatEvent | HeartbeatCommand },
     actors: { heartbeat: logic },

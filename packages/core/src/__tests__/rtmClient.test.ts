@@ -72,7 +72,7 @@ describe('RtmClient', () => {
   it('resolves start_chat / resume_chat / send_event from the push carrying their request id, which is not re-emitted', async () => {
     const { rtm, sent, respond, push } = setup()
     const pushes: string[] = []
-    rtm.pushes$.subscribe((p) => pushes.push(p.action))
+    rtm.onPush((p) => pushes.push(p.action))
     const call = rtm.request('send_event', { chat_id: 'C' })
     respond(0, { event_id: 'E' })
     push('incoming_event', { chat_id: 'C', event: { id: 'E' } }, sent[0]?.request_id)

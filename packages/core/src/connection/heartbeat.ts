@@ -1,10 +1,9 @@
-import type { Observable } from 'rxjs'
 import { fromCallback } from 'xstate'
 import type { Clock, TimerId } from '../env'
 
 export interface HeartbeatDeps {
-  /** Any inbound frame: proof of life. */
-  activity$: Observable<unknown>
+  /** Reads every inbound frame (proof of life); returns the removal. */
+  onActivity(listener: () => void): () => void
   sendPing(): void
   clock: Clock
   now(): number
@@ -65,7 +64,7 @@ export const runHeartbeat = (
     }
     ping()
   }
-  const subscription = deps.activity$.subscribe(() => {
+  const stopReading = deps.onActivity(() => {
     lastFrameAt = now()
     if (missed) {
       missed = false
@@ -82,7 +81,7 @@ export const runHeartbeat = (
   })
   set(ping, pingIntervalMs)
   return () => {
-    subscription.unsubscribe()
+    stopReading()
     if (timer !== undefined) clock.clearTimeout(timer)
   }
 }

@@ -1,4 +1,3 @@
-import { Subject, type Observable } from 'rxjs'
 import {
   type ErrorCode,
   INDIRECT_ACTIONS,
@@ -16,6 +15,7 @@ import {
 import { ChatError } from '../chatError'
 import type { Clock, TimerId } from '../env'
 import type { Transport } from './transport'
+import { Readers } from './readers'
 import type { Diagnostic } from '../diagnostics'
 
 export interface RtmClientOptions {
@@ -77,12 +77,8 @@ interface Pending {
  * so a stream of requests does not create and clear two timers each.
  */
 export class RtmClient<M extends ActionMapShape<M>> {
-  /** Decoded frames, all of them. */
-  readonly frames$: Observable<ServerFrame>
-  /** Pushes, less those that answered one of this client's indirect requests. */
-  readonly pushes$: Observable<PushFrame>
-  private readonly framesSubject = new Subject<ServerFrame>()
-  private readonly pushesSubject = new Subject<PushFrame>()
+  private readonly frameReaders = new Readers<ServerFrame>()
+  private readonly pushReaders = new Readers<PushFrame>()
   private readonly inFlight = new Map<string, Pending>()
   private readonly queue: Pending[] = []
   private readonly options: Required<Omit<RtmClientOptions, 'onDiagnostic'>> & Pick<RtmClientOptions, 'onDiagnostic'>
@@ -101,9 +97,17 @@ export class RtmClient<M extends ActionMapShape<M>> {
       indirectGraceMs: 2_000,
       ...options,
     }
-    this.frames$ = this.framesSubject.asObservable()
-    this.pushes$ = this.pushesSubject.asObservable()
     transport.listen({ message: (text) => this.onMessage(text), detached: () => this.failAll('CONNECTION_LOST') })
+  }
+
+  /** Reads every decoded frame (proof of life for the heartbeat); returns the removal. */
+  onFrame(reader: (frame: ServerFrame) => void): () => void {
+    return this.frameReaders.add(reader)
+  }
+
+  /** Reads pushes, less those that answered one of this client's indirect requests; returns the removal. */
+  onPush(reader: (push: PushFrame) => void): () => void {
+    return this.pushReaders.add(reader)
   }
 
   get pendingCount(): number {
@@ -164,8 +168,8 @@ export class RtmClient<M extends ActionMapShape<M>> {
   dispose(code: ErrorCode = 'SDK_DESTROYED'): void {
     this.failAll(code)
     this.transport.listen(null)
-    this.framesSubject.complete()
-    this.pushesSubject.complete()
+    this.frameReaders.clear()
+    this.pushReaders.clear()
   }
 
   private pump(): void {
@@ -229,7 +233,7 @@ export class RtmClient<M extends ActionMapShape<M>> {
       this.options.onDiagnostic?.({ type: 'undecodable_frame', length: text.length })
       return
     }
-    this.framesSubject.next(frame)
+    this.frameReaders.emit(frame)
     const id = frame.request_id
     const pending = id === undefined ? undefined : this.inFlight.get(id)
     if (frame.type === 'response') {
@@ -250,6 +254,6 @@ export class RtmClient<M extends ActionMapShape<M>> {
       this.settle(pending.id)?.resolve({ via: 'push', payload: frame.payload, push: frame })
       return
     }
-    this.pushesSubject.next(frame)
+    this.pushReaders.emit(frame)
   }
 }
