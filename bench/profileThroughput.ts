@@ -16,7 +16,7 @@ for (let run = 0; run < 2; run++) {
   const client = fork(new URL('./throughputClient.ts', import.meta.url).pathname, [kind, url, count, '60000'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...(built && { env: { ...process.env, RAPPORT_BENCH_VANILLA: built } }),
-    execArgv: [...process.execArgv, ...(run === 1 ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'] : [])],
+    execArgv: [...process.execArgv, ...(run === 1 ? (process.env.PROFILE_FLAGS ? process.env.PROFILE_FLAGS.split(' ') : ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']) : [])],
   })
   const result = await new Promise((resolve) => client.on('message', (m: { type: string }) => m.type === 'result' && resolve(m)))
   console.log(run === 0 ? 'warm-up' : 'profiled', result)

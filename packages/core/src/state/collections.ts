@@ -109,10 +109,19 @@ export class TableWriter<T> {
   }
 
   set(id: string, value: T): void {
+    this.put(id, value)
+  }
+
+  /**
+   * Writes `value` under `id` and returns what the batch saw there before, with one
+   * lookup (the hot path: an incoming event is both looked up and written).
+   */
+  put(id: string, value: T): T | undefined {
     const log = this.open()
     const top = log.cells.get(id)
     // a second write of an id in the same batch replaces the batch's own cell
     log.cells.set(id, top !== undefined && top.version === this.version ? { version: this.version, value, older: top.older } : { version: this.version, value, older: top })
+    return valueAt(top, this.version)
   }
 
   delete(id: string): void {
