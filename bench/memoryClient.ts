@@ -2,8 +2,8 @@
  * One run of the memory benchmark, in a fresh process (forked by memory.ts with
  * --expose-gc): `node memoryClient.ts <kind> <serverUrl> <N>`.
  *
- * Loads the kind's code and connects one client (so that the code's first use is not
- * counted), collects garbage and reads the heap and RSS; then connects N more clients,
+ * Loads the kind's code and connects 50 clients (so that the code's first use and its
+ * optimisation are not counted), collects garbage and reads the heap and RSS; then connects N more clients,
  * 50 at a time, leaves them idle for a moment, collects again and reads again. Answers
  * `{type:'result', heapKB, rssKB, connectMs}`: heap and RSS per client, in KB (1,000 bytes).
  */
@@ -13,6 +13,7 @@ import { type StartedClient, isKind, prepare } from './clientKinds'
 
 const [kind = '', serverUrl = '', countText = '500'] = process.argv.slice(2)
 const n = Number(countText)
+const WARMUP = 50
 
 export interface MemoryResult {
   type: 'result'
@@ -24,8 +25,10 @@ export interface MemoryResult {
 
 if (!isKind(kind)) throw new Error(`unknown kind ${kind}`)
 const create = await prepare(kind, serverUrl)
-const clients: StartedClient[] = [create()]
-await clients[0]?.connected
+// warm-up: the first clients also pay for the code's first use and its optimisation (a
+// one-off per process, for every kind); the figure is what each further client adds
+const clients: StartedClient[] = Array.from({ length: WARMUP }, () => create())
+await Promise.all(clients.map((c) => c.connected))
 await new Promise((resolve) => setTimeout(resolve, 200))
 await collect()
 const before = process.memoryUsage()

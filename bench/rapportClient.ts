@@ -184,7 +184,9 @@ export const initVanilla = async (serverUrl: string, token?: { accessToken: stri
   global.WebSocket ??= loadWs().WebSocket
   const { init }: InitModule = module ? ((await import(pathToFileURL(module).href)) as InitModule) : await import('@rapport/customer-sdk')
   const full = token && { ...token, expiresIn: 28_800_000, tokenType: 'Bearer', creationDate: Date.now(), organizationId: ORGANIZATION_ID }
-  const identityProvider = full && (() => ({ getToken: async () => full, getFreshToken: async () => full, hasToken: async () => true, invalidate: async () => {} }))
+  // one provider for every client, as in clientKinds.ts (the harness must not add to what a client costs)
+  const provider = full && { getToken: async () => full, getFreshToken: async () => full, hasToken: async () => true, invalidate: async () => {} }
+  const identityProvider = provider && (() => provider)
   return () => {
     const sdk = init({ organizationId: ORGANIZATION_ID, clientId: 'bench', serverUrl, ...(identityProvider && { identityProvider }) })
     return { connected: sdk.once('connected').then(() => {}), destroy: () => sdk.destroy() }
