@@ -1,7 +1,8 @@
 /**
  * `sendEvent` round trip: the local server (packages/server, memory storage) in its own
  * process; each client kind in a fresh process logs in with a real customer token, starts
- * one chat and sends N messages one after the other (see rttClient.ts). Kinds are
+ * one chat and sends N messages one after the other (see rttClient.ts); Rapport is its
+ * documented init(), built as a bundler ships it. Kinds are
  * interleaved repetition by repetition (the order rotates), after one discarded raw-ws
  * run that warms the server up.
  *
@@ -12,6 +13,10 @@
  * `BENCH_RTT_PROF=<dir>` runs the Rapport children with `--cpu-prof` into that folder.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { VANILLA_MODULE } from './clientKinds'
+import { buildVanilla } from './rapportClient'
 import { median } from './report'
 import { record } from './results'
 import type { RttResult } from './rttClient'
@@ -28,8 +33,12 @@ export interface RttOptions {
 
 const script = (name: string): string => new URL(name, import.meta.url).pathname
 
-const forkScript = (name: string, args: string[], extraExecArgv: string[] = []): { child: ChildProcess; stderr: () => string } => {
-  const child = fork(script(name), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [...process.execArgv, ...extraExecArgv] })
+const forkScript = (name: string, args: string[], extraExecArgv: string[] = [], built?: string): { child: ChildProcess; stderr: () => string } => {
+  const child = fork(script(name), args, {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [...process.execArgv, ...extraExecArgv],
+    ...(built !== undefined && { env: { ...process.env, [VANILLA_MODULE]: built } }),
+  })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2_000)
@@ -37,10 +46,10 @@ const forkScript = (name: string, args: string[], extraExecArgv: string[] = []):
   return { child, stderr: () => stderr }
 }
 
-const runClient = (kind: Kind, url: string, count: number): Promise<RttResult> =>
+const runClient = (kind: Kind, url: string, count: number, built?: string): Promise<RttResult> =>
   new Promise((resolve) => {
     const profile = kind === 'rapport' && process.env.BENCH_RTT_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RTT_PROF}`] : []
-    const { child, stderr } = forkScript('rttClient.ts', [kind, url, String(count)], profile)
+    const { child, stderr } = forkScript('rttClient.ts', [kind, url, String(count)], profile, kind === 'rapport' ? built : undefined)
     let result: RttResult | undefined
     const finish = (fallback: RttResult): void => {
       clearTimeout(timer)
@@ -101,12 +110,14 @@ export const rtt = async (options: RttOptions): Promise<void> => {
   })
   const runs: Record<Kind, RunFigures[]> = { ws: [], livechat: [], rapport: [] }
   const errors: string[] = []
+  // Rapport as a bundler ships it (not its source through tsx, whose keepNames costs every closure)
+  const built = await buildVanilla()
   try {
     await runClient('ws', url, count) // warms the server up; discarded
     for (let rep = 0; rep < repetitions; rep++) {
       const order = KINDS.map((_, i) => KINDS[(i + rep) % KINDS.length] as Kind)
       for (const kind of order) {
-        const result = await runClient(kind, url, count)
+        const result = await runClient(kind, url, count, built)
         const figures = figuresOf(result)
         if (figures) runs[kind].push(figures)
         else errors.push(`${LABEL[kind]}: ${result.error ?? 'no times'}`)
@@ -114,6 +125,7 @@ export const rtt = async (options: RttOptions): Promise<void> => {
     }
   } finally {
     server.child.kill()
+    rmSync(dirname(built), { recursive: true, force: true })
   }
   for (const error of errors) console.log(`  failed run — ${error}`)
 

@@ -167,8 +167,10 @@ const runLivechat = async (): Promise<void> => {
 
 const runRapport = async (): Promise<void> => {
   // loaded here only, so that the other kinds' processes do not hold Rapport's code
-  const { connectToServer } = await import('./rapportClient')
-  const client = await connectToServer(serverUrl)
+  const { connectToServer, connectVanillaToServer } = await import('./rapportClient')
+  // the documented init() as a bundler ships it (see buildVanilla), else the source
+  const built = process.env.RAPPORT_BENCH_VANILLA
+  const client = built ? await connectVanillaToServer(serverUrl, built) : await connectToServer(serverUrl)
   const chatId = await client.startChat()
   let commits = 0
   const unsubscribe = client.subscribe(() => void commits++)
