@@ -1,4 +1,5 @@
 import { type Observable, Subject, filter, map } from 'rxjs'
+import { Readers } from './readers'
 
 /** The tagged union of a map of event names to payloads (`CustomerEvent` of `CustomerEventMap`, …). */
 export type EventOf<Map> = { [K in keyof Map]: { type: K; payload: Map[K] } }[keyof Map]
@@ -30,27 +31,28 @@ export interface Emitter<Map> {
 
 export const createEmitter = <Map>(): Emitter<Map> => {
   const subject = new Subject<EventOf<Map>>()
-  const byName = new Map<keyof Map, Set<(payload: never) => void>>()
+  // per name, the listeners in the order added (a list replaced on change, so a listener
+  // added or removed during a dispatch does not change that dispatch; no copy per event)
+  const byName = new Map<keyof Map, Readers<never>>()
   let completed = false
   return {
     events$: subject.asObservable(),
     emit: (event) => {
       // most clients listen by name only: an unobserved Subject is not called per event
       if (subject.observed) subject.next(event)
-      const listeners = byName.get(event.type)
-      if (listeners) for (const listener of [...listeners]) (listener as (payload: typeof event.payload) => void)(event.payload)
+      // each list holds listeners of this name's payload only (see on): the payload fits them
+      byName.get(event.type)?.emit(event.payload as never)
     },
     on: (name, listener) => {
       if (completed) return () => {}
       let listeners = byName.get(name)
-      if (!listeners) byName.set(name, (listeners = new Set()))
+      if (!listeners) byName.set(name, (listeners = new Readers()))
       // each subscription is its own entry: the same function added twice is called twice
-      const entry = (payload: never) => listener(payload)
-      listeners.add(entry)
-      return () => void listeners.delete(entry)
+      return listeners.add((payload: never) => listener(payload))
     },
     complete: () => {
       completed = true
+      for (const listeners of byName.values()) listeners.clear()
       byName.clear()
       subject.complete()
     },

@@ -15,7 +15,7 @@ import {
 import { ChatError } from '../chatError'
 import type { Clock, TimerId } from '../env'
 import type { Transport } from './transport'
-import { Readers } from './readers'
+import { Readers } from '../readers'
 import type { Diagnostic } from '../diagnostics'
 
 export interface RtmClientOptions {
