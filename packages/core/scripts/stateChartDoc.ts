@@ -8,7 +8,11 @@ import { connectionMachine } from '../src/connection/connectionMachine'
 type Node = (typeof connectionMachine)['root']
 
 const idOf = (node: Node): string => node.id.replace(/^connection\.?/, '').replace(/\./g, '_') || 'connection'
-const label = (event: string): string => event.replace(/^xstate\.after\.(\w+)\..*$/, 'after $1').replace(/^xstate\.(done|error)\.actor\.(\w+)$/, '$2 $1')
+const label = (event: string): string =>
+  event
+    .replace(/^xstate\.after\.(\w+)\..*$/, 'after $1')
+    .replace(/^xstate\.(done|error)\.actor\.(\w+)$/, '$2 $1')
+    .replace(/^xstate\.done\.state\..*$/, 'every region done')
 
 /** Where the chart lives. */
 export const STATE_CHART_PATH = new URL('../../../docs/connection-state-chart.md', import.meta.url)
@@ -21,7 +25,11 @@ export const stateChartDoc = (): string => {
     const children = Object.values(node.states) as Node[]
     if (node !== connectionMachine.root && children.length > 0) lines.push(`${pad}state ${idOf(node)} {`)
     if (children.length > 0 && node.initial?.target[0]) lines.push(`${pad}  [*] --> ${idOf(node.initial.target[0] as Node)}`)
-    for (const child of children) walk(child, depth + (node === connectionMachine.root ? 0 : 1))
+    children.forEach((child, i) => {
+      // a parallel state's regions run at once: Mermaid separates them with --
+      if (node.type === 'parallel' && i > 0) lines.push(`${pad}  --`)
+      walk(child, depth + (node === connectionMachine.root ? 0 : 1))
+    })
     if (node !== connectionMachine.root && children.length > 0) lines.push(`${pad}}`)
     if (node.type === 'final') lines.push(`${pad}${idOf(node)} --> [*]`)
   }

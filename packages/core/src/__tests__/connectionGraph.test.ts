@@ -67,9 +67,14 @@ describe('connection machine graph', () => {
       expect.arrayContaining([
         'boot',
         'idle',
-        'connecting',
         'session',
         'session.opening',
+        'session.opening.token',
+        'session.opening.token.fetching',
+        'session.opening.token.ready',
+        'session.opening.socket',
+        'session.opening.socket.opening',
+        'session.opening.socket.open',
         'session.loggingIn',
         'session.connected',
         'session.connected.stable',
@@ -101,9 +106,15 @@ describe('connection machine graph', () => {
 
   it('every resting state value is a shortest-path target', () => {
     const values = new Set(reachable.map((p) => JSON.stringify(p.state.value)))
-    for (const value of ['idle', 'connecting', 'reconnecting', 'paused', 'destroyed'])
-      expect(values).toContain(JSON.stringify(value))
-    for (const value of [{ session: 'opening' }, { session: 'loggingIn' }, { session: { connected: 'stable' } }, { session: { connected: 'unstable' } }])
+    for (const value of ['idle', 'reconnecting', 'paused', 'destroyed']) expect(values).toContain(JSON.stringify(value))
+    for (const value of [
+      { session: { opening: { token: 'fetching', socket: 'opening' } } },
+      { session: { opening: { token: 'ready', socket: 'opening' } } },
+      { session: { opening: { token: 'fetching', socket: 'open' } } },
+      { session: 'loggingIn' },
+      { session: { connected: 'stable' } },
+      { session: { connected: 'unstable' } },
+    ])
       expect(values).toContain(JSON.stringify(value))
   })
 

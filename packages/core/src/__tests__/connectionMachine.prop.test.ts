@@ -36,8 +36,16 @@ interface MachineModel {
   destroyedAt: { sockets: number; tokens: number } | null
 }
 
-const isConnectedValue = (value: unknown) =>
-  typeof value === 'object' && value !== null && typeof (value as { session?: unknown }).session === 'object'
+/** The session's sub-state: `'loggingIn'`, `{ opening: … }` or `{ connected: … }`; undefined outside a session. */
+const sessionOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? (value as { session?: unknown }).session : undefined)
+const isConnectedValue = (value: unknown) => {
+  const session = sessionOf(value)
+  return typeof session === 'object' && session !== null && 'connected' in session
+}
+const isOpeningValue = (value: unknown) => {
+  const session = sessionOf(value)
+  return typeof session === 'object' && session !== null && 'opening' in session
+}
 
 const checkMachine = (m: MachineModel, h: H) => {
   const snapshot = h.snapshot()
@@ -113,11 +121,11 @@ const driveMachineToConnected = async (h: H): Promise<boolean> => {
   for (let i = 0; i < 50; i++) {
     await flush()
     const value = h.snapshot().value as unknown
-    if (isConnectedValue(value) && (value as { session: unknown }).session !== 'loggingIn' && (value as { session: unknown }).session !== 'opening') return true
+    if (isConnectedValue(value)) return true
     if (value === 'idle' || value === 'paused') h.send({ type: 'connect' })
     else if (lastLive(h.tokens)) lastLive(h.tokens)?.resolve({ token: 'Bearer t', customerId: 'customer-1' })
     else if (lastLive(h.logins)) lastLive(h.logins)?.resolve()
-    else if (value !== null && typeof value === 'object' && (value as { session?: unknown }).session === 'opening') lastLive(h.sockets)?.sendBack({ type: 'socket.opened' })
+    else if (isOpeningValue(value)) lastLive(h.sockets)?.sendBack({ type: 'socket.opened' })
     else h.clock.runAll()
   }
   return false

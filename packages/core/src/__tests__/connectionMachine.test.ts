@@ -6,6 +6,10 @@ import { DEFAULTS, resolvePolicy } from '../defaults'
 import { flush } from './helpers'
 import { createHarness } from './machineHarness'
 
+/** The socket opening while the token is fetched (one attempt does both at once). */
+const OPENING = { session: { opening: { token: 'fetching', socket: 'opening' } } }
+/** The token is here; the socket is still opening. */
+const TOKEN_READY = { session: { opening: { token: 'ready', socket: 'opening' } } }
 const CONNECTED = { session: { connected: 'stable' } }
 const UNSTABLE = { session: { connected: 'unstable' } }
 
@@ -24,18 +28,22 @@ describe('connection machine: connecting', () => {
     expect(h.tokens).toHaveLength(0)
     expect(h.sockets).toHaveLength(0)
     h.send({ type: 'connect' })
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
     expect(h.tokens).toHaveLength(1)
     expect(h.token().input).toEqual({ fresh: false })
   })
 
-  it('token → session.opening → loggingIn → connected, with canSend only when connected', async () => {
+  it('token and socket at once → loggingIn → connected, with canSend only when connected', async () => {
     const h = createHarness()
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
+    expect(statusOf(h.snapshot())).toBe('connecting')
     expect(h.snapshot().hasTag('canSend')).toBe(false)
+    // the handshake does not wait for the token: one round trip less per connect
+    expect(h.tokens).toHaveLength(1)
+    expect(h.sockets).toHaveLength(1)
     h.token().resolve({ token: 'Bearer abc', customerId: 'customer-1' })
     await flush()
-    expect(h.value()).toEqual({ session: 'opening' })
+    expect(h.value()).toEqual(TOKEN_READY)
     expect(h.snapshot().hasTag('canSend')).toBe(false)
     expect(h.sockets).toHaveLength(1)
     h.socket().sendBack({ type: 'socket.opened' })
@@ -53,6 +61,31 @@ describe('connection machine: connecting', () => {
       { type: 'customer_id', id: 'customer-1' },
       { type: 'connected' },
     ])
+  })
+
+  it('a socket that opens before the token waits for it, then logs in with it', async () => {
+    const h = createHarness()
+    h.socket().sendBack({ type: 'socket.opened' })
+    expect(h.value()).toEqual({ session: { opening: { token: 'fetching', socket: 'open' } } })
+    expect(h.logins).toHaveLength(0)
+    expect(statusOf(h.snapshot())).toBe('connecting')
+    h.token().resolve({ token: 'Bearer late', customerId: 'customer-1' })
+    await flush()
+    expect(h.value()).toEqual({ session: 'loggingIn' })
+    expect(h.login().input).toEqual({ token: 'Bearer late' })
+    h.login().resolve()
+    await flush()
+    expect(h.value()).toEqual(CONNECTED)
+  })
+
+  it('a socket that closes while the token is still on its way fails the attempt at the socket stage', async () => {
+    const h = createHarness()
+    h.socket().sendBack({ type: 'socket.opened' })
+    h.socket().sendBack({ type: 'socket.closed', code: 1006 })
+    expect(h.value()).toBe('reconnecting')
+    expect(h.token().live).toBe(false)
+    expect(h.snapshot().context.lastFailure).toEqual({ stage: 'socket', code: 'CONNECTION_LOST', message: 'The socket closed before the login (close code 1006)' })
+    expect(h.emittedOf('disconnected')).toEqual([])
   })
 
   it('emits identity_changed when the token belongs to another customer than the known one', async () => {
@@ -184,11 +217,11 @@ describe('connection machine: losing the connection', () => {
   })
 
   it('connect timeout: the socket never opens → reconnecting', async () => {
-    const h = createHarness()
+    const h = createHarness({ connectTimeoutMs: DEFAULTS.connectTimeoutMs })
     h.token().resolve({ token: 't', customerId: 'c' })
     await flush()
     h.clock.advance(DEFAULTS.connectTimeoutMs - 1)
-    expect(h.value()).toEqual({ session: 'opening' })
+    expect(h.value()).toEqual(TOKEN_READY)
     h.clock.advance(1)
     expect(h.value()).toBe('reconnecting')
     expect(h.snapshot().context.reason).toBe('connection_lost')
@@ -211,15 +244,19 @@ describe('connection machine: losing the connection', () => {
 
   it('a token that never comes is a failed attempt after tokenTimeoutMs: reconnecting, then a new token call', async () => {
     const h = createHarness({ tokenTimeoutMs: DEFAULTS.tokenTimeoutMs })
-    expect(h.value()).toBe('connecting')
+    h.socket().sendBack({ type: 'socket.opened' })
+    const open = { session: { opening: { token: 'fetching', socket: 'open' } } }
+    expect(h.value()).toEqual(open)
     h.clock.advance(DEFAULTS.tokenTimeoutMs - 1)
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(open)
     h.clock.advance(1)
     expect(h.value()).toBe('reconnecting')
     expect(h.token().live).toBe(false)
+    expect(h.liveSockets()).toHaveLength(0)
+    expect(h.snapshot().context.lastFailure?.stage).toBe('token')
     expect(h.snapshot().context.attempt).toBe(1)
     h.clock.advance(DEFAULTS.retry.baseDelayMs) // the first retry comes within the base delay
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
     expect(h.tokens).toHaveLength(2)
   })
 
@@ -236,7 +273,7 @@ describe('connection machine: losing the connection', () => {
     h.socket().sendBack({ type: 'socket.closed' })
     expect(h.snapshot().context.attempt).toBe(1)
     h.clock.advance(30_000)
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
     h.token().reject(new Error('network'))
     await flush()
     expect(h.value()).toBe('reconnecting')
@@ -246,7 +283,9 @@ describe('connection machine: losing the connection', () => {
     expect(h.value()).toEqual(CONNECTED)
     expect(h.snapshot().context.attempt).toBe(0)
     expect(h.emittedOf('connected')).toHaveLength(1)
-    expect(h.sockets).toHaveLength(2)
+    // every attempt opened its socket with its token request; the failed one's is closed
+    expect(h.sockets).toHaveLength(3)
+    expect(h.liveSockets()).toHaveLength(1)
   })
 })
 
@@ -256,7 +295,7 @@ describe('connection machine: backoff', () => {
     const h = createHarness({ random: () => random })
     const seen: number[] = []
     for (let n = 1; n <= attempts; n++) {
-      expect(h.value()).toBe('connecting')
+      expect(h.value()).toEqual(OPENING)
       h.clock.advance(gap)
       h.token().reject(new Error('offline'))
       await flush()
@@ -295,7 +334,7 @@ describe('connection machine: backoff', () => {
     expect(h.value()).toBe('reconnecting')
     expect(h.pendingDelay()).toBe(0)
     h.clock.advance(0)
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
     h.token().reject(new Error('offline'))
     await flush()
     expect(h.value()).toBe('reconnecting')
@@ -323,7 +362,7 @@ describe('connection machine: backoff', () => {
     h.socket().sendBack({ type: 'socket.closed' })
     expect(h.value()).toBe('reconnecting')
     h.send({ type })
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
     expect(h.tokens).toHaveLength(2)
     // the retry timer was dropped with the state
     h.clock.advance(60_000)
@@ -346,7 +385,7 @@ describe('connection machine: backoff', () => {
     expect(h.value()).toBe('paused')
     expect(h.tokens).toHaveLength(3)
     h.send({ type: 'connect' })
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
   })
 })
 
@@ -369,7 +408,7 @@ describe('connection machine: customer_disconnected reasons (the policy table)',
       case 'refreshToken': {
         expect(h.snapshot().context.freshToken).toBe(true)
         h.clock.advance(60_000)
-        expect(h.value()).toBe('connecting')
+        expect(h.value()).toEqual(OPENING)
         expect(h.token().input).toEqual({ fresh: true })
         await h.connectFully()
         expect(h.snapshot().context.freshToken).toBe(false)
@@ -387,7 +426,7 @@ describe('connection machine: customer_disconnected reasons (the policy table)',
         h.clock.advance(10 * 60_000)
         expect(h.value()).toBe('paused')
         h.send({ type: 'connect' })
-        expect(h.value()).toBe('connecting')
+        expect(h.value()).toEqual(OPENING)
         expect(h.snapshot().context.reason).toBe(null)
         break
       }
@@ -403,7 +442,7 @@ describe('connection machine: customer_disconnected reasons (the policy table)',
       }
       default: {
         h.clock.advance(60_000)
-        expect(h.value()).toBe('connecting')
+        expect(h.value()).toEqual(OPENING)
         expect(h.token().input).toEqual({ fresh: false })
       }
     }
@@ -475,7 +514,7 @@ describe('connection machine: login and token errors', () => {
     expect(h.value()).toBe('paused')
     expect(h.emitted.filter((e) => e.type === 'disconnected')).toEqual([{ type: 'disconnected', reason: 'users_limit_reached' }])
     h.send({ type: 'connect' })
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
   })
 
   it('customer_banned → destroyed', async () => {
@@ -516,7 +555,8 @@ describe('connection machine: login and token errors', () => {
     expect(h.value()).toBe('destroyed')
     expect(h.snapshot().context.reason).toBe('unauthorized')
     expect(h.emittedOf('disconnected')).toEqual([{ type: 'disconnected', reason: 'unauthorized' }])
-    expect(h.sockets).toHaveLength(0)
+    // the socket opened with the token request is closed with the attempt
+    expect(h.liveSockets()).toHaveLength(0)
   })
 
   it.each(['server_error', 'temporarily_unavailable'])("token SSO_OAUTH_EXCEPTION '%s' → reconnecting", async (message) => {
@@ -598,7 +638,7 @@ describe('connection machine: commands', () => {
     expect(h.clock.pending).toBe(0)
     expect(h.emitted).toEqual([])
     h.send({ type: 'connect' })
-    expect(h.value()).toBe('connecting')
+    expect(h.value()).toEqual(OPENING)
   })
 
   it.each(states)('destroy from %s → destroyed (final), nothing left running', async (_name, make) => {
@@ -629,6 +669,8 @@ describe('connection machine: commands', () => {
     call.resolve({ token: 't', customerId: 'c' })
     await flush()
     expect(h.value()).toBe('idle')
-    expect(h.sockets).toHaveLength(0)
+    // the attempt's socket was closed with it, and no other one was opened
+    expect(h.sockets).toHaveLength(1)
+    expect(h.liveSockets()).toHaveLength(0)
   })
 })

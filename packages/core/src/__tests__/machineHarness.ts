@@ -79,6 +79,12 @@ export interface HarnessOptions {
    * token call pending across long clock advances (the token-timeout test sets the real one).
    */
   tokenTimeoutMs?: number
+  /**
+   * The connect timeout; a day by default as well: an attempt opens its socket while the
+   * token is fetched, and a test that leaves the socket unopened across a long clock advance
+   * is about something else (the connect-timeout test sets the real one).
+   */
+  connectTimeoutMs?: number
 }
 
 /**
@@ -125,7 +131,11 @@ export const createHarness = (options: HarnessOptions = {}) => {
     },
   })
   const input: ConnectionInput = {
-    policy: { ...(options.policy ?? DEFAULTS), tokenTimeoutMs: options.tokenTimeoutMs ?? 24 * 60 * 60_000 },
+    policy: {
+      ...(options.policy ?? DEFAULTS),
+      tokenTimeoutMs: options.tokenTimeoutMs ?? 24 * 60 * 60_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 24 * 60 * 60_000,
+    },
     env: { now: () => clock.now(), random },
     autoConnect: options.autoConnect ?? true,
     ...(options.customerId !== undefined && { customerId: options.customerId }),

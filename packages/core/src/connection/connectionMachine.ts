@@ -162,11 +162,18 @@ const failureOf = (stage: AttemptFailure['stage'], cause: unknown): AttemptFailu
   return { stage, code, message: withDetails(message, data?.status && `HTTP ${data.status}`, data?.cause) }
 }
 
-/** The socket closed before the login finished. */
-const closedEarly = (opened: boolean, event: { code?: number; error?: string }): AttemptFailure => ({
-  stage: opened ? 'login' : 'socket',
+/**
+ * The socket closed before the login finished: before it opened, once open while the
+ * token was still being fetched, or during the login.
+ */
+const closedEarly = (moment: 'opening' | 'open' | 'login', event: { code?: number; error?: string }): AttemptFailure => ({
+  stage: moment === 'login' ? 'login' : 'socket',
   code: 'CONNECTION_LOST',
-  message: withDetails(opened ? 'The socket closed during the login' : 'The socket closed before it opened', event.code && `close code ${event.code}`, event.error),
+  message: withDetails(
+    moment === 'opening' ? 'The socket closed before it opened' : moment === 'open' ? 'The socket closed before the login' : 'The socket closed during the login',
+    event.code && `close code ${event.code}`,
+    event.error,
+  ),
 })
 
 /** The server ended the session with a documented reason. */
@@ -319,47 +326,23 @@ const createConnectionMachine = () =>
     states: {
       boot: {
         tags: ['idle'],
-        always: [{ guard: 'isAutoConnect', target: 'connecting' }, { target: 'idle' }],
+        always: [{ guard: 'isAutoConnect', target: 'session' }, { target: 'idle' }],
       },
       idle: {
         tags: ['idle'],
-        on: { connect: { target: 'connecting', actions: 'clearEnd' } },
+        on: { connect: { target: 'session', actions: 'clearEnd' } },
       },
-      connecting: {
-        tags: ['connecting'],
-        entry: 'markAttempt',
-        invoke: {
-          id: 'token',
-          src: 'token',
-          input: ({ context }) => ({ fresh: context.freshToken, ports: context.ports }),
-          onDone: {
-            target: 'session',
-            actions: [
-              { type: 'storeToken', params: ({ event }) => event.output },
-              { type: 'announceIdentity', params: ({ event }) => event.output },
-            ],
-          },
-          onError: {
-            target: 'ending',
-            actions: { type: 'recordEnd', params: ({ event }) => ({ ...endForTokenError(event.error), failure: failureOf('token', event.error) }) },
-          },
-        },
-        // a token endpoint that never answers is a failed attempt, not a wait without end
-        after: {
-          tokenTimeout: {
-            target: 'ending',
-            actions: { type: 'recordEnd', params: ({ context }) => timedOut('token', context.policy.tokenTimeoutMs) },
-          },
-        },
-      },
+      // one attempt: the socket opens while the token is fetched (the handshake and the token
+      // request overlap, one round trip less per connect); the login needs both
       session: {
+        entry: 'markAttempt',
         invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ ...(context.region !== undefined && { region: context.region }), ports: context.ports }) },
         on: {
           'socket.closed': {
             target: 'ending',
             actions: {
               type: 'recordEnd',
-              params: ({ context, event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked, failure: closedEarly(true, event) }),
+              params: ({ context, event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: context.linked, failure: closedEarly('login', event) }),
             },
           },
           'server.disconnected': {
@@ -378,19 +361,69 @@ const createConnectionMachine = () =>
         states: {
           opening: {
             tags: ['connecting'],
-            on: {
-              'socket.opened': 'loggingIn',
-              'socket.closed': {
-                target: '#connection.ending',
-                actions: { type: 'recordEnd', params: ({ event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: false, failure: closedEarly(false, event) }) },
+            type: 'parallel',
+            states: {
+              token: {
+                initial: 'fetching',
+                states: {
+                  fetching: {
+                    invoke: {
+                      id: 'token',
+                      src: 'token',
+                      input: ({ context }) => ({ fresh: context.freshToken, ports: context.ports }),
+                      onDone: {
+                        target: 'ready',
+                        actions: [
+                          { type: 'storeToken', params: ({ event }) => event.output },
+                          { type: 'announceIdentity', params: ({ event }) => event.output },
+                        ],
+                      },
+                      onError: {
+                        target: '#connection.ending',
+                        actions: { type: 'recordEnd', params: ({ event }) => ({ ...endForTokenError(event.error), failure: failureOf('token', event.error) }) },
+                      },
+                    },
+                    // a token endpoint that never answers is a failed attempt, not a wait without end
+                    after: {
+                      tokenTimeout: {
+                        target: '#connection.ending',
+                        actions: { type: 'recordEnd', params: ({ context }) => timedOut('token', context.policy.tokenTimeoutMs) },
+                      },
+                    },
+                  },
+                  ready: { type: 'final' },
+                },
+              },
+              socket: {
+                initial: 'opening',
+                states: {
+                  opening: {
+                    on: {
+                      'socket.closed': {
+                        target: '#connection.ending',
+                        actions: { type: 'recordEnd', params: ({ event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: false, failure: closedEarly('opening', event) }) },
+                      },
+                    },
+                    after: {
+                      connectTimeout: {
+                        target: '#connection.ending',
+                        actions: { type: 'recordEnd', params: ({ context }) => timedOut('socket', context.policy.connectTimeoutMs) },
+                      },
+                    },
+                  },
+                  open: { type: 'final' },
+                },
+                on: {
+                  'socket.opened': '.open',
+                  // open, and the token still on its way
+                  'socket.closed': {
+                    target: '#connection.ending',
+                    actions: { type: 'recordEnd', params: ({ event }) => ({ reason: 'connection_lost', action: 'reconnect', emit: false, failure: closedEarly('open', event) }) },
+                  },
+                },
               },
             },
-            after: {
-              connectTimeout: {
-                target: '#connection.ending',
-                actions: { type: 'recordEnd', params: ({ context }) => timedOut('socket', context.policy.connectTimeoutMs) },
-              },
-            },
+            onDone: 'loggingIn',
           },
           loggingIn: {
             tags: ['connecting'],
@@ -466,16 +499,16 @@ const createConnectionMachine = () =>
         entry: ['countAttempt', 'scheduleRetry'],
         exit: 'clearRetry',
         always: { guard: not('canRetry'), target: 'paused' },
-        after: { retryDelay: 'connecting' },
+        after: { retryDelay: 'session' },
         on: {
-          connect: 'connecting',
-          'network.online': 'connecting',
-          'page.visible': { target: 'connecting', actions: 'setVisible' },
+          connect: 'session',
+          'network.online': 'session',
+          'page.visible': { target: 'session', actions: 'setVisible' },
         },
       },
       paused: {
         tags: ['paused'],
-        on: { connect: { target: 'connecting', actions: 'clearEnd' } },
+        on: { connect: { target: 'session', actions: 'clearEnd' } },
       },
       destroyed: { type: 'final', tags: ['destroyed'] },
     },
