@@ -150,6 +150,8 @@ export const rtt = async (options: RttOptions): Promise<void> => {
     rapport: med('rapport', (f) => f.p50),
     official: med('livechat', (f) => f.p50),
     ws: med('ws', (f) => f.p50),
+    // what sendEvent must wait for: the push carrying the stored event (the response has its id only)
+    other: { label: 'raw ws, send_event → its push', value: med('ws', (f) => f.push50) },
     target: { against: 'ws', max: 1.2 },
     note,
   })
