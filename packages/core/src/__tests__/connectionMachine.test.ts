@@ -108,6 +108,27 @@ describe('connection machine: connecting', () => {
   })
 })
 
+describe('connection machine: context', () => {
+  it('stays under 20 keys through a whole lifecycle (20 and more puts each copy in V8 dictionary mode)', async () => {
+    const h = createHarness({ customerId: 'customer-old', region: 'dal' })
+    const sizes: number[] = []
+    const measure = () => void sizes.push(Object.keys(h.snapshot().context).length)
+    measure()
+    await h.connectFully('customer-new')
+    measure()
+    h.send({ type: 'server.disconnected', reason: 'misdirected_connection', data: { region: 'fra' } })
+    measure()
+    h.clock.advance(60_000)
+    await h.connectFully('customer-new')
+    measure()
+    h.socket().sendBack({ type: 'socket.closed', code: 1006 })
+    measure()
+    h.send({ type: 'disconnect' })
+    measure()
+    expect(Math.max(...sizes)).toBeLessThan(20)
+  })
+})
+
 describe('connection machine: liveness', () => {
   it('heartbeat.missed → unstable (connection_unstable), heartbeat.recovered → stable (connection_recovered)', async () => {
     const h = await connected()
