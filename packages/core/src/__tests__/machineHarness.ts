@@ -5,6 +5,7 @@ import { ChatError } from '../chatError'
 import {
   type ConnectionEmitted,
   type ConnectionInput,
+  type SocketCommand,
   type SocketEvent,
   type TokenOutput,
   connectionMachine,
@@ -117,16 +118,23 @@ export const createHarness = (options: HarnessOptions = {}) => {
         logins.push(call)
         return call.promise
       }),
-      socket: fromCallback<{ type: 'noop' }, { region?: string }, SocketEvent>(({ input, sendBack }) => {
+      // the socket actor also runs the heartbeat once told to: the fake records it as one
+      socket: fromCallback<SocketCommand, { region?: string }, SocketEvent | HeartbeatEvent>(({ input, sendBack, receive }) => {
         const socket: FakeSocketActor = { input, sendBack, live: true }
         sockets.push(socket)
-        return () => void (socket.live = false)
-      }),
-      heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => {
-        const heartbeat: FakeHeartbeat = { input, sendBack, live: true, commands: [] }
-        receive((command) => heartbeat.commands.push(command.type))
-        heartbeats.push(heartbeat)
-        return () => void (heartbeat.live = false)
+        let heartbeat: FakeHeartbeat | undefined
+        receive((command) => {
+          if (command.type === 'heartbeat.start') {
+            if (heartbeat) throw new Error('a second heartbeat.start for one socket')
+            heartbeat = { input: { pingIntervalMs: command.pingIntervalMs, pongTimeoutMs: command.pongTimeoutMs }, sendBack, live: true, commands: [] }
+            heartbeats.push(heartbeat)
+          } else if (!heartbeat) throw new Error(`${command.type} before heartbeat.start`)
+          else heartbeat.commands.push(command.type)
+        })
+        return () => {
+          socket.live = false
+          if (heartbeat) heartbeat.live = false
+        }
       }),
     },
   })

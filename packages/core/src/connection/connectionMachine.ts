@@ -64,6 +64,9 @@ export interface TokenOutput {
   customerId?: string
 }
 
+/** What the socket actor is told: start the heartbeat (once logged in), then probe or suspect the link. */
+export type SocketCommand = ({ type: 'heartbeat.start' } & HeartbeatInput) | HeartbeatCommand
+
 export type SocketEvent =
   | { type: 'socket.opened' }
   /** `error`: what the socket's error event said, when it said anything (Node's `ws` does; browsers do not). */
@@ -224,13 +227,24 @@ const createConnectionMachine = () =>
     },
     actors: {
       token: fromPromise<TokenOutput, { fresh: boolean; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).getToken(input.fresh)),
-      socket: fromCallback<{ type: 'noop' }, { region?: string; ports?: SessionPorts }, SocketEvent>(({ input, sendBack }) =>
-        (input.ports ?? missingPorts()).openSocket(input.region, sendBack),
-      ),
+      // the socket and, once logged in, its heartbeat: one actor for the link's whole life
+      // (an actor of its own for the heartbeat cost every client about 1.8 KB)
+      socket: fromCallback<SocketCommand, { region?: string; ports?: SessionPorts }, SocketEvent | HeartbeatEvent>(({ input, sendBack, receive }) => {
+        const ports = input.ports ?? missingPorts()
+        const close = ports.openSocket(input.region, sendBack)
+        let stopHeartbeat: (() => void) | undefined
+        let command: ((command: HeartbeatCommand) => void) | undefined
+        receive((event) => {
+          if (event.type === 'heartbeat.start') {
+            stopHeartbeat ??= runHeartbeat(ports.heartbeat, event, sendBack, (listener) => void (command = listener))
+          } else command?.(event)
+        })
+        return () => {
+          stopHeartbeat?.()
+          close()
+        }
+      }),
       login: fromPromise<void, { token: string; ports?: SessionPorts }>(({ input }) => (input.ports ?? missingPorts()).login(input.token)),
-      heartbeat: fromCallback<HeartbeatCommand, HeartbeatInput & { ports?: SessionPorts }, HeartbeatEvent>(({ input, sendBack, receive }) =>
-        runHeartbeat((input.ports ?? missingPorts()).heartbeat, input, sendBack, receive),
-      ),
     },
     guards: {
       canRetry: ({ context }) => context.attempt < context.settings.policy.retry.maxAttempts,
@@ -298,8 +312,13 @@ const createConnectionMachine = () =>
       }),
       emitUnstable: emit({ type: 'connection_unstable' as const }),
       emitRecovered: emit({ type: 'connection_recovered' as const }),
-      probeLink: sendTo('heartbeat', { type: 'probe' }),
-      suspectLink: sendTo('heartbeat', { type: 'suspect' }),
+      startHeartbeat: sendTo('socket', ({ context }) => ({
+        type: 'heartbeat.start' as const,
+        pingIntervalMs: context.settings.policy.pingIntervalMs,
+        pongTimeoutMs: context.settings.policy.pongTimeoutMs,
+      })),
+      probeLink: sendTo('socket', { type: 'probe' }),
+      suspectLink: sendTo('socket', { type: 'suspect' }),
       setHidden: assign({ hidden: true }),
       setVisible: assign({ hidden: false }),
     },
@@ -462,11 +481,8 @@ const createConnectionMachine = () =>
           },
           connected: {
             tags: ['connected', 'canSend'],
-            invoke: {
-              id: 'heartbeat',
-              src: 'heartbeat',
-              input: ({ context }) => ({ pingIntervalMs: context.settings.policy.pingIntervalMs, pongTimeoutMs: context.settings.policy.pongTimeoutMs, ports: context.settings.ports }),
-            },
+            // the socket actor keeps the link alive from here on; it stops with the socket
+            entry: 'startHeartbeat',
             initial: 'stable',
             states: {
               stable: {

@@ -86,6 +86,6 @@ export const runHeartbeat = (
   }
 }
 
-/** The heartbeat as an actor of its own (tests; the machine runs `runHeartbeat` with the session's deps). */
+/** The heartbeat as an actor of its own (tests; in the machine, the socket actor runs `runHeartbeat` once logged in). */
 export const createHeartbeatLogic = (deps: HeartbeatDeps) =>
   fromCallback<HeartbeatCommand, HeartbeatInput, HeartbeatEvent>(({ input, sendBack, receive }) => runHeartbeat(deps, input, sendBack, receive))
