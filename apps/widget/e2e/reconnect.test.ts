@@ -21,6 +21,20 @@ afterAll(async () => {
 
 const POLL = { timeout: 60_000 }
 
+/** The bot's connection and the chat's events as the server gives them to the bot (for a failure's message). */
+const botView = async (chatId: string): Promise<string> => {
+  const bot = stack.bot
+  if (!bot) return 'no bot'
+  let events: string
+  try {
+    const chat = await bot.client.getChat({ chatId })
+    events = JSON.stringify((chat.thread?.events ?? []).map((event) => ({ type: event.type, authorId: event.authorId, createdAt: event.createdAt, ...(event.type === 'message' && { text: event.text }) })))
+  } catch (error) {
+    events = `getChat failed: ${String(error)}`
+  }
+  return `bot connection: ${JSON.stringify(bot.client.connection.getSnapshot())}\nchat events: ${events}`
+}
+
 test('stop and restart the server: the reconnect banner comes and goes, and messages typed offline leave in order', async () => {
   const { context, page, errors } = await openPage(browser, stack.pageUrl())
   await startChatThroughPrechat(page, 'Hello there')
@@ -43,7 +57,12 @@ test('stop and restart the server: the reconnect banner comes and goes, and mess
   await stack.startServer()
   await banner.waitFor({ state: 'detached', timeout: 60_000 })
   await expect.poll(() => page.locator('rapport-widget li[data-status="pending"]').count(), POLL).toBe(0)
-  for (const text of offline) await item(page, `You said: "${text}"`).waitFor({ timeout: 60_000 })
+  try {
+    for (const text of offline) await item(page, `You said: "${text}"`).waitFor({ timeout: 60_000 })
+  } catch (error) {
+    // what the bot saw: its connection, and the chat as the server holds it
+    throw new Error(`${String(error)}\n${await botView(chatId)}`)
+  }
   await screenshot(page, 'reconnect-recovered')
 
   // the server holds each once, in the order typed, after what came before
