@@ -1,10 +1,11 @@
 /**
- * The readers of one kind of frame, called in order, directly. The per-frame paths (every
- * decoded frame, every push) use this rather than an RxJS `Subject`: a `Subject.next`
- * costs an observer copy, an error-context wrapper and a `Subscriber` hop per reader,
- * which at thousands of frames a second is measurable (bench/, throughput section).
- * Adding or removing a reader replaces the list, so a reader that unsubscribes (or adds
- * one) while a frame is being handed out does not disturb that frame's round.
+ * Readers of one kind of value, called in order, directly. The per-frame and per-event
+ * paths (every decoded frame, every push, the emitter's listeners by name) use this rather
+ * than an RxJS `Subject`: a `Subject.next` costs an observer copy, an error-context wrapper
+ * and a `Subscriber` hop per reader, which at thousands of frames a second is measurable
+ * (bench/, throughput section). Adding or removing a reader replaces the list, so a reader
+ * that unsubscribes (or adds one) while a value is being handed out does not disturb that
+ * value's round.
  */
 export class Readers<T> {
   private list: ReadonlyArray<(value: T) => void> = []
